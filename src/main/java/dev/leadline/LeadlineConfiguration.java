@@ -1,0 +1,117 @@
+package dev.leadline;
+
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import dev.leadline.api.ApiTokens;
+import dev.leadline.api.LeadQueries;
+import dev.leadline.api.Pages;
+import dev.leadline.db.Database;
+import dev.leadline.db.DatabaseSettings;
+import dev.leadline.db.DemoWorkspace;
+import dev.leadline.intake.IntakeTally;
+import dev.leadline.intake.IntakeTriage;
+import dev.leadline.intake.KapsoEvents;
+import dev.leadline.intake.MetaEvents;
+import dev.leadline.intake.PhoneCanonicalizer;
+import dev.leadline.intake.WebhookJson;
+import dev.leadline.intake.WebhookSignature;
+import dev.leadline.web.ErrorResponses;
+import dev.leadline.web.RequestGuard;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * Binds the beans the YAML routes call by name, each with its settings from application.properties,
+ * and ties the database to the Camel lifecycle.
+ */
+public class LeadlineConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        DatabaseSettings settings = new DatabaseSettings(
+                property(context, "db.url"),
+                property(context, "db.user"),
+                property(context, "db.password"),
+                Integer.parseInt(property(context, "db.pool-size")),
+                Duration.ofMillis(Long.parseLong(property(context, "db.connection-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(property(context, "db.statement-timeout-ms"))),
+                property(context, "db.embedded.data-dir"),
+                Integer.parseInt(property(context, "db.embedded.port")));
+        Database database = new Database(settings);
+        database.start();
+        // Stopped with the context, after the routes: the pool and the embedded server close with the app.
+        context.addService(database, true, true);
+        DataSource dataSource = database.dataSource();
+        context.getRegistry().bind("dataSource", dataSource);
+        context.getRegistry().bind("database", database);
+
+        String demo = property(context, "demo.enabled");
+        if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
+            DemoWorkspace.seed(dataSource, property(context, "demo.phone-number-id"),
+                    property(context, "demo.webhook-secret"), property(context, "demo.api-token"));
+        }
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
+    }
+
+    @BindToRegistry("errorResponses")
+    public ErrorResponses errorResponses() {
+        return new ErrorResponses();
+    }
+
+    @BindToRegistry("requestGuard")
+    public RequestGuard requestGuard(@PropertyInject("webhook.max-body-bytes") int maxBodyBytes) {
+        return new RequestGuard(maxBodyBytes);
+    }
+
+    @BindToRegistry("webhookJson")
+    public WebhookJson webhookJson(@PropertyInject("webhook.max-json-depth") int maxDepth) {
+        return new WebhookJson(maxDepth);
+    }
+
+    @BindToRegistry("webhookSignature")
+    public WebhookSignature webhookSignature(@PropertyInject(value = "webhook.fallback-secret", defaultValue = "") String fallbackSecret) {
+        return new WebhookSignature(fallbackSecret);
+    }
+
+    @BindToRegistry("kapsoEvents")
+    public KapsoEvents kapsoEvents() {
+        return new KapsoEvents();
+    }
+
+    @BindToRegistry("metaEvents")
+    public MetaEvents metaEvents(@PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken) {
+        return new MetaEvents(verifyToken);
+    }
+
+    @BindToRegistry("intakeTriage")
+    public IntakeTriage intakeTriage() {
+        return new IntakeTriage(new PhoneCanonicalizer());
+    }
+
+    @BindToRegistry("intakeTally")
+    public IntakeTally intakeTally() {
+        return new IntakeTally();
+    }
+
+    @BindToRegistry("apiTokens")
+    public ApiTokens apiTokens() {
+        return new ApiTokens();
+    }
+
+    @BindToRegistry("leadQueries")
+    public LeadQueries leadQueries() {
+        return new LeadQueries(new PhoneCanonicalizer());
+    }
+
+    @BindToRegistry("pages")
+    public Pages pages() {
+        return new Pages();
+    }
+}

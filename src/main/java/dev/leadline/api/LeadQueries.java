@@ -1,0 +1,153 @@
+package dev.leadline.api;
+
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+import dev.leadline.intake.PhoneCanonicalizer;
+import dev.leadline.web.ApiException;
+import org.apache.camel.Header;
+import org.apache.camel.Variable;
+
+/**
+ * Validates the query parameters of the lead read API and turns them into the named SQL parameters
+ * of the statements in sql/api. Every value is bound, never concatenated.
+ */
+public final class LeadQueries {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+    static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
+
+    private final PhoneCanonicalizer phones;
+
+    public LeadQueries(PhoneCanonicalizer phones) {
+        this.phones = phones;
+    }
+
+    /** GET /api/leads: status, activeSince, q, cursor, limit. */
+    public Map<String, Object> leadList(@Variable("workspaceId") long workspaceId,
+                                        @Variable("defaultCountry") String defaultCountry,
+                                        @Header("status") String status,
+                                        @Header("activeSince") String activeSince,
+                                        @Header("q") String q,
+                                        @Header("cursor") String cursor,
+                                        @Header("limit") String limit) {
+        Map<String, Object> params = page(workspaceId, cursor, limit);
+        if (status != null && !STATUSES.contains(status)) {
+            throw ApiException.badRequest("status must be one of " + STATUSES);
+        }
+        params.put("status", status);
+        params.put("activeSince", parseInstant("activeSince", activeSince));
+        params.put("namePattern", null);
+        params.put("phonePattern", null);
+        if (q != null && !q.isBlank()) {
+            String term = q.strip();
+            if (term.length() > 100) {
+                throw ApiException.badRequest("q is longer than 100 characters");
+            }
+            params.put("namePattern", "%" + escapeLike(term) + "%");
+            params.put("phonePattern", phonePattern(term, defaultCountry));
+        }
+        return params;
+    }
+
+    /** GET /api/leads/{id}/messages: cursor, limit. */
+    public Map<String, Object> messagePage(@Variable("workspaceId") long workspaceId,
+                                           @Header("id") String leadId,
+                                           @Header("cursor") String cursor,
+                                           @Header("limit") String limit) {
+        Map<String, Object> params = page(workspaceId, cursor, limit);
+        params.put("leadId", leadId(leadId));
+        return params;
+    }
+
+    public long leadId(@Header("id") String id) {
+        try {
+            long value = Long.parseLong(id);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("lead id must be a positive number");
+    }
+
+    /** A lead of another workspace is answered exactly like one that does not exist. */
+    public void requireLead(Object row) {
+        if (row == null) {
+            throw ApiException.notFound("no such lead");
+        }
+    }
+
+    private static Map<String, Object> page(long workspaceId, String cursor, String limit) {
+        Map<String, Object> params = new HashMap<>();
+        int size = pageSize(limit);
+        Cursor after = Cursor.decode(cursor);
+        params.put("workspaceId", workspaceId);
+        params.put("limit", size);
+        params.put("fetch", size + 1);
+        params.put("cursorAt", after == null ? null : after.at());
+        params.put("cursorId", after == null ? null : after.id());
+        return params;
+    }
+
+    static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    /** An ISO instant ("2026-11-25T10:00:00Z") or a date (midnight UTC). */
+    static OffsetDateTime parseInstant(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            try {
+                return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
+            } catch (DateTimeParseException e2) {
+                throw ApiException.badRequest(name + " must be an ISO-8601 date or date-time, e.g. 2026-11-25T10:00:00Z");
+            }
+        }
+    }
+
+    /**
+     * A phone search matches any format the user types: a full number is canonicalised; a partial
+     * one in national format (leading 0) is matched after the country code.
+     */
+    private String phonePattern(String term, String defaultCountry) {
+        String digits = term.replaceAll("[^0-9]", "");
+        if (digits.length() < 3) {
+            return null;
+        }
+        String e164 = phones.toE164(term, defaultCountry);
+        if (e164 != null) {
+            return "%" + e164.substring(1) + "%";
+        }
+        if (digits.startsWith("0") && !digits.startsWith("00")) {
+            return "%" + phones.countryCallingCode(defaultCountry) + digits.substring(1) + "%";
+        }
+        return "%" + digits + "%";
+    }
+
+    private static String escapeLike(String term) {
+        return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+}

@@ -1,0 +1,15 @@
+package dev.leadline.db;
+
+import java.time.Duration;
+
+/** Connection settings, read from the {@code db.*} properties. A blank URL means "embedded". */
+public record DatabaseSettings(
+        String url,
+        String user,
+        String password,
+        int poolSize,
+        Duration connectionTimeout,
+        Duration statementTimeout,
+        String embeddedDataDir,
+        int embeddedPort) {
+}

@@ -1,0 +1,56 @@
+package dev.leadline.intake;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Keys of an intake item: one event (a message or a conversation change) read from a webhook delivery,
+ * as a map so that the YAML routes and the SQL files can address its fields by name.
+ */
+public final class IntakeItem {
+
+    public static final String SOURCE = "source";
+    public static final String EVENT = "event";
+    public static final String ACTION = "action";
+    public static final String REASON = "reason";
+    public static final String PHONE_NUMBER_ID = "phoneNumberId";
+    public static final String WORKSPACE_ID = "workspaceId";
+    public static final String RAW_PHONE = "rawPhone";
+    public static final String PHONE = "phone";
+    public static final String CONTACT_NAME = "contactName";
+    public static final String CONVERSATION_ID = "conversationId";
+    public static final String CONVERSATION_STATUS = "conversationStatus";
+    public static final String WAMID = "wamid";
+    public static final String DIRECTION = "direction";
+    public static final String TYPE = "type";
+    public static final String TEXT = "text";
+    public static final String MEDIA_URL = "mediaUrl";
+    public static final String SENT_AT = "sentAt";
+    public static final String PAYLOAD = "payload";
+    public static final String DEDUP_KEY = "dedupKey";
+
+    /** What the intake does with an item. */
+    public static final String STORE_MESSAGE = "store-message";
+    public static final String UPDATE_CONVERSATION = "update-conversation";
+    public static final String IGNORE = "ignore";
+    public static final String DEAD_LETTER = "dead-letter";
+
+    /** Every field the SQL files name, present (null until read), so that none is missing. */
+    private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
+        PHONE, CONTACT_NAME, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
+        PAYLOAD, DEDUP_KEY};
+
+    private IntakeItem() {
+    }
+
+    static Map<String, Object> create(String source, String event, String action) {
+        Map<String, Object> item = new LinkedHashMap<>();
+        for (String field : FIELDS) {
+            item.put(field, null);
+        }
+        item.put(SOURCE, source);
+        item.put(EVENT, event);
+        item.put(ACTION, action);
+        return item;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.leadline.intake;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Reads the WhatsApp Cloud API message object that Kapso and Meta both deliver: a readable text for
+ * every type, the media link and the sender's timestamp.
+ */
+final class WhatsAppMessages {
+
+    /** Before WhatsApp Business existed: a timestamp this old is not real. */
+    private static final Instant EARLIEST = Instant.parse("2009-01-01T00:00:00Z");
+
+    private WhatsAppMessages() {
+    }
+
+    static void read(JsonNode message, Map<String, Object> item) {
+        item.put(IntakeItem.WAMID, textOrNull(message.path("id")));
+        item.put(IntakeItem.TYPE, textOr(message.path("type"), "unknown"));
+        item.put(IntakeItem.TEXT, readableText(message));
+        item.put(IntakeItem.MEDIA_URL, textOrNull(message.path("kapso").path("media_url")));
+        item.put(IntakeItem.SENT_AT, sentAt(message.path("timestamp")));
+    }
+
+    /**
+     * The sender's time. Unix seconds as a string; a missing, unreadable or absurd value (before 2009,
+     * or more than a day ahead) falls back to the time we received it, so the message is still kept.
+     */
+    static OffsetDateTime sentAt(JsonNode timestamp) {
+        Instant now = Instant.now();
+        try {
+            Instant at = Instant.ofEpochSecond(Long.parseLong(timestamp.asText().trim()));
+            if (at.isAfter(EARLIEST) && at.isBefore(now.plus(1, ChronoUnit.DAYS))) {
+                return at.atOffset(ZoneOffset.UTC);
+            }
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            // fall through to the receive time
+        }
+        return now.atOffset(ZoneOffset.UTC);
+    }
+
+    static String readableText(JsonNode m) {
+        String type = m.path("type").asText("");
+        String body = textOrNull(m.path("text").path("body"));
+        if (body != null) {
+            return body;
+        }
+        JsonNode kapso = m.path("kapso");
+        String transcript = textOrNull(kapso.path("transcript").path("text"));
+        String content = textOrNull(kapso.path("content"));
+        if (content != null) {
+            return content;
+        }
+        JsonNode part = m.path(type);
+        return switch (type) {
+            case "image", "video", "document", "sticker" -> label(type, firstOf(part.path("caption"), part.path("filename")));
+            case "audio", "voice" -> label("audio", transcript);
+            case "location" -> label("location", join(textOrNull(part.path("name")), textOrNull(part.path("address")),
+                    part.has("latitude") ? part.path("latitude").asText() + "," + part.path("longitude").asText() : null));
+            case "reaction" -> label("reaction", textOrNull(part.path("emoji")));
+            case "button" -> textOrNull(part.path("text"));
+            case "interactive" -> firstOf(part.path("button_reply").path("title"), part.path("list_reply").path("title"));
+            case "contacts" -> label("contact", textOrNull(part.path(0).path("name").path("formatted_name")));
+            case "template" -> label("template", textOrNull(part.path("name")));
+            default -> transcript;
+        };
+    }
+
+    private static String label(String kind, String detail) {
+        return detail == null ? "[" + kind + "]" : "[" + kind + "] " + detail;
+    }
+
+    private static String join(String... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (String p : parts) {
+            if (p != null) {
+                sb.append(sb.isEmpty() ? "" : ", ").append(p);
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+
+    private static String firstOf(JsonNode a, JsonNode b) {
+        String first = textOrNull(a);
+        return first != null ? first : textOrNull(b);
+    }
+
+    static String textOrNull(JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull() || node.isContainerNode()) {
+            return null;
+        }
+        String text = node.asText();
+        return text.isBlank() ? null : text;
+    }
+
+    static String textOr(JsonNode node, String fallback) {
+        String text = textOrNull(node);
+        return text == null ? fallback : text;
+    }
+}

@@ -1,0 +1,63 @@
+package dev.leadline.web;
+
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns whatever a route threw into the one error shape, {@code {"error": ..., "detail": ...}}, with a
+ * status that tells the caller what to do: 4xx fix the request, 503 retry later, 500 our bug.
+ */
+public final class ErrorResponses {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+    public Map<String, Object> render(Exchange exchange) {
+        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        ApiException problem = classify(failure);
+        if (problem.status() >= 500) {
+            LOG.warn("{} {} failed with {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_PATH), problem.status(), failure.toString(),
+                    problem.status() == 500 ? failure : null);
+        }
+        exchange.getMessage().removeHeaders("*");
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", problem.error());
+        body.put("detail", problem.detail());
+        return body;
+    }
+
+    static ApiException classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ApiException api) {
+                return api;
+            }
+            if (isDatabaseUnavailable(t)) {
+                return new ApiException(503, "unavailable",
+                        "the database is unavailable; retry later");
+            }
+        }
+        return new ApiException(500, "internal_error", "unexpected failure; it has been logged");
+    }
+
+    private static boolean isDatabaseUnavailable(Throwable t) {
+        if (t instanceof SQLTransientConnectionException) {
+            return true;
+        }
+        if (t instanceof SQLException sql && sql.getSQLState() != null) {
+            String state = sql.getSQLState();
+            // 08: connection exception, 53: insufficient resources, 57P: server shutting down or starting,
+            // 57014: statement timeout: all pass, so the sender should retry.
+            return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
+                    || state.equals("57014");
+        }
+        return false;
+    }
+}

@@ -1,0 +1,12 @@
+-- GET /api/leads/{id}: the lead, scoped to the caller's workspace, with its message counts.
+SELECT l.id, l.phone, l.name, l.status, l.version, l.created_at AS "createdAt", l.last_activity_at AS "lastActivityAt",
+       c.inbound AS "messagesIn", c.outbound AS "messagesOut"
+FROM lead l
+CROSS JOIN LATERAL (
+    SELECT count(*) FILTER (WHERE m.direction = 'inbound')  AS inbound,
+           count(*) FILTER (WHERE m.direction = 'outbound') AS outbound
+    FROM message m
+    WHERE m.lead_id = l.id
+) c
+WHERE l.id = :#${variable.leadId}
+  AND l.workspace_id = :#${variable.workspaceId}

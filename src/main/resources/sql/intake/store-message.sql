@@ -1,0 +1,30 @@
+-- One message, one round trip, one implicit transaction: upsert the lead (one per workspace and
+-- canonical phone), upsert the Kapso conversation, insert the message once by its WhatsApp id, and
+-- move last activity forward. GREATEST keeps a late or re-sent message from moving it back.
+-- Answers 'stored' or 'duplicates'.
+WITH upserted_lead AS (
+    INSERT INTO lead (workspace_id, phone, name, last_activity_at)
+    VALUES (:#workspaceId, :#phone, CAST(:#contactName AS text), CAST(:#sentAt AS timestamptz))
+    ON CONFLICT ON CONSTRAINT lead_one_per_phone DO UPDATE
+        SET name = COALESCE(lead.name, EXCLUDED.name),
+            last_activity_at = GREATEST(lead.last_activity_at, EXCLUDED.last_activity_at)
+    RETURNING id
+), upserted_conversation AS (
+    INSERT INTO conversation (workspace_id, lead_id, kapso_id, status, last_message_at)
+    SELECT :#workspaceId, upserted_lead.id, CAST(:#conversationId AS text), CAST(:#conversationStatus AS text),
+           CAST(:#sentAt AS timestamptz)
+    FROM upserted_lead
+    WHERE CAST(:#conversationId AS text) IS NOT NULL
+    ON CONFLICT ON CONSTRAINT conversation_one_per_kapso_id DO UPDATE
+        SET status = COALESCE(EXCLUDED.status, conversation.status),
+            last_message_at = GREATEST(conversation.last_message_at, EXCLUDED.last_message_at)
+    RETURNING id
+), inserted_message AS (
+    INSERT INTO message (workspace_id, lead_id, conversation_id, wamid, direction, type, text, media_url, sent_at)
+    SELECT :#workspaceId, upserted_lead.id, (SELECT id FROM upserted_conversation), :#wamid, :#direction, :#type,
+           CAST(:#text AS text), CAST(:#mediaUrl AS text), CAST(:#sentAt AS timestamptz)
+    FROM upserted_lead
+    ON CONFLICT ON CONSTRAINT message_once_per_wamid DO NOTHING
+    RETURNING id
+)
+SELECT CASE WHEN EXISTS (SELECT 1 FROM inserted_message) THEN 'stored' ELSE 'duplicates' END

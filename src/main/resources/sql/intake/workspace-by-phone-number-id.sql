@@ -1,0 +1,7 @@
+-- The workspace a delivery is for, with what the intake needs of it.
+SELECT id              AS "workspaceId",
+       phone_number_id AS "phoneNumberId",
+       webhook_secret  AS "webhookSecret",
+       default_country AS "defaultCountry"
+FROM workspace
+WHERE phone_number_id = :#${variable.phoneNumberId}
