@@ -40,7 +40,8 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 Duration.ofMillis(Long.parseLong(property(context, "db.connection-timeout-ms"))),
                 Duration.ofMillis(Long.parseLong(property(context, "db.statement-timeout-ms"))),
                 property(context, "db.embedded.data-dir"),
-                Integer.parseInt(property(context, "db.embedded.port")));
+                Integer.parseInt(property(context, "db.embedded.port")),
+                Boolean.parseBoolean(property(context, "db.embedded.durable")));
         Database database = new Database(settings);
         database.start();
         // Stopped with the context, after the routes: the pool and the embedded server close with the app.

@@ -75,6 +75,9 @@ public final class Database extends ServiceSupport {
                 .setCleanDataDirectory(false)
                 .setPort(settings.embeddedPort())
                 .setPGStartupWait(Duration.ofSeconds(60))
+                // zonky's defaults trade durability for speed; a 200 to Kapso must mean "on disk".
+                .setServerConfig("fsync", String.valueOf(settings.embeddedDurable()))
+                .setServerConfig("synchronous_commit", settings.embeddedDurable() ? "on" : "off")
                 .start();
     }
 

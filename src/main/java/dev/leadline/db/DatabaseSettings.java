@@ -11,5 +11,6 @@ public record DatabaseSettings(
         Duration connectionTimeout,
         Duration statementTimeout,
         String embeddedDataDir,
-        int embeddedPort) {
+        int embeddedPort,
+        boolean embeddedDurable) {
 }

@@ -1,0 +1,157 @@
+package dev.leadline.support;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import dev.leadline.Leadline;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import org.apache.camel.test.AvailablePortFinder;
+
+/**
+ * The real service, started in-process the way the README starts it (camel-main, the YAML routes under
+ * routes/, application.properties), on a free port, with its own embedded PostgreSQL data directory.
+ * Set LEADLINE_TEST_DB_URL to run against an external PostgreSQL instead.
+ */
+public final class LeadlineApp implements AutoCloseable {
+
+    private static LeadlineApp shared;
+
+    private final Main main;
+    private final int port;
+    private final Path dataDir;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private LeadlineApp(Path dataDir, Map<String, String> overrides) throws Exception {
+        this.dataDir = dataDir;
+        this.port = AvailablePortFinder.getNextAvailable();
+        Map<String, String> props = new HashMap<>();
+        props.put("camel.server.port", String.valueOf(port));
+        props.put("db.embedded.data-dir", dataDir.toString());
+        props.put("camel.main.shutdown-timeout", "5");
+        String externalUrl = System.getenv("LEADLINE_TEST_DB_URL");
+        if (externalUrl != null && !externalUrl.isBlank()) {
+            props.put("db.url", externalUrl);
+            props.put("db.user", System.getenv().getOrDefault("LEADLINE_TEST_DB_USER", "postgres"));
+            props.put("db.password", System.getenv().getOrDefault("LEADLINE_TEST_DB_PASSWORD", ""));
+            props.put("demo.enabled", "true");
+        }
+        props.putAll(overrides);
+        main = Leadline.create();
+        props.forEach(main::addOverrideProperty);
+        main.start();
+    }
+
+    /** One service for the whole test run: tests keep apart by using their own numbers and workspaces. */
+    public static synchronized LeadlineApp shared() throws Exception {
+        if (shared == null) {
+            shared = new LeadlineApp(freshDataDir(), Map.of());
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
+        }
+        return shared;
+    }
+
+    public static LeadlineApp start(Path dataDir, Map<String, String> overrides) throws Exception {
+        return new LeadlineApp(dataDir, overrides);
+    }
+
+    public static Path freshDataDir() throws IOException {
+        Path root = Path.of("target", "test-pg");
+        Files.createDirectories(root);
+        return root.resolve(UUID.randomUUID().toString()).toAbsolutePath();
+    }
+
+    public static boolean externalDatabase() {
+        String url = System.getenv("LEADLINE_TEST_DB_URL");
+        return url != null && !url.isBlank();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public DataSource dataSource() {
+        return context().getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+    }
+
+    public URI uri(String pathAndQuery) {
+        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+    }
+
+    public HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        return http.send(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String path, String contentType, byte[] body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
+    public HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return send(request);
+    }
+
+    /** A single number from a query with bound parameters, for counting rows. */
+    public long queryLong(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    public String queryString(String sql, Object... params) throws SQLException {
+        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            main.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package dev.leadline.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.intake.WebhookSignature;
+
+/** Builds and sends signed Kapso and Meta deliveries, starting from the contract samples. */
+public final class Webhooks {
+
+    public static final ObjectMapper JSON = new ObjectMapper();
+    public static final String RECEIVED = "whatsapp.message.received";
+
+    private final LeadlineApp app;
+    private final String secret;
+
+    public Webhooks(LeadlineApp app, String secret) {
+        this.app = app;
+        this.secret = secret;
+    }
+
+    public static byte[] sample(String name) {
+        try (InputStream in = Webhooks.class.getResourceAsStream("/contracts/" + name)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ObjectNode sampleJson(String name) {
+        try {
+            return (ObjectNode) JSON.readTree(sample(name));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String sign(String secret, byte[] body) {
+        return HexFormat.of().formatHex(WebhookSignature.hmacSha256(secret, body));
+    }
+
+    /** A single received-message event for the given business number and customer. */
+    public static ObjectNode received(String phoneNumberId, String wamid, String phone, String text, long epochSeconds) {
+        ObjectNode body = sampleJson("kapso-message-received.json");
+        ObjectNode message = (ObjectNode) body.get("message");
+        message.put("id", wamid);
+        message.put("timestamp", String.valueOf(epochSeconds));
+        ((ObjectNode) message.get("text")).put("body", text);
+        ((ObjectNode) message.get("kapso")).put("content", text);
+        ObjectNode conversation = (ObjectNode) body.get("conversation");
+        conversation.put("phone_number", phone);
+        conversation.put("id", "conv-" + phone);
+        conversation.put("phone_number_id", phoneNumberId);
+        body.put("phone_number_id", phoneNumberId);
+        return body;
+    }
+
+    public static ObjectNode batch(ObjectNode... events) {
+        ObjectNode batch = JSON.createObjectNode();
+        batch.put("type", RECEIVED);
+        batch.put("batch", true);
+        ArrayNode data = batch.putArray("data");
+        for (ObjectNode e : events) {
+            data.add(e);
+        }
+        batch.putObject("batch_info").put("size", events.length);
+        return batch;
+    }
+
+    public HttpResponse<String> kapso(String event, byte[] body) throws IOException, InterruptedException {
+        return app.post("/webhooks/kapso", "application/json", body,
+                "X-Webhook-Event", event, "X-Webhook-Signature", sign(secret, body),
+                "X-Webhook-Payload-Version", "v2", "X-Idempotency-Key", java.util.UUID.randomUUID().toString());
+    }
+
+    public HttpResponse<String> kapso(ObjectNode body) throws IOException, InterruptedException {
+        return kapso(RECEIVED, body.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> meta(byte[] body) throws IOException, InterruptedException {
+        return app.post("/webhooks/meta", "application/json", body,
+                "X-Hub-Signature-256", "sha256=" + sign(secret, body));
+    }
+}
