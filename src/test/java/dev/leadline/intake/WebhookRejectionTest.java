@@ -80,7 +80,7 @@ class WebhookRejectionTest {
     }
 
     @Test
-    void unknownWorkspaceWithoutFallbackSecretIs401() throws Exception {
+    void unknownWorkspaceSignedWithAnythingButTheFallbackSecretIs401() throws Exception {
         String phone = Workspaces.newPhone();
         String wamid = Workspaces.unique("wamid.nows");
         ObjectNode event = Webhooks.received("999000999000999", wamid, phone, "hi", Instant.now().getEpochSecond());

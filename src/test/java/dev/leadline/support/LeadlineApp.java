@@ -30,6 +30,9 @@ import org.apache.camel.test.AvailablePortFinder;
  */
 public final class LeadlineApp implements AutoCloseable {
 
+    public static final String FALLBACK_SECRET = "fallback-secret";
+    public static final String META_VERIFY_TOKEN = "meta-verify-token";
+
     private static LeadlineApp shared;
 
     private final Main main;
@@ -41,7 +44,8 @@ public final class LeadlineApp implements AutoCloseable {
         this.dataDir = dataDir;
         this.port = AvailablePortFinder.getNextAvailable();
         Map<String, String> props = new HashMap<>();
-        props.put("camel.server.port", String.valueOf(port));
+        props.put("http.port", String.valueOf(port));
+        props.put("management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
         props.put("db.embedded.data-dir", dataDir.toString());
         props.put("camel.main.shutdown-timeout", "5");
         String externalUrl = System.getenv("LEADLINE_TEST_DB_URL");
@@ -60,7 +64,9 @@ public final class LeadlineApp implements AutoCloseable {
     /** One service for the whole test run: tests keep apart by using their own numbers and workspaces. */
     public static synchronized LeadlineApp shared() throws Exception {
         if (shared == null) {
-            shared = new LeadlineApp(freshDataDir(), Map.of());
+            shared = new LeadlineApp(freshDataDir(), Map.of(
+                    "webhook.fallback-secret", FALLBACK_SECRET,
+                    "meta.verify-token", META_VERIFY_TOKEN));
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
