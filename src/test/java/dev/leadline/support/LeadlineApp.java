@@ -130,17 +130,10 @@ public final class LeadlineApp implements AutoCloseable {
 
     /** A single number from a query with bound parameters, for counting rows. */
     public long queryLong(String sql, Object... params) throws SQLException {
-        try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
+        return Long.parseLong(queryString(sql, params));
     }
 
+    /** The first column of the first row, or null when there is none. */
     public String queryString(String sql, Object... params) throws SQLException {
         try (Connection c = dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
