@@ -1,5 +1,6 @@
 package dev.leadline;
 
+import java.time.Clock;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -17,12 +18,22 @@ import dev.leadline.intake.MetaEvents;
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.intake.WebhookJson;
 import dev.leadline.intake.WebhookSignature;
+import dev.leadline.summary.ChatCompletions;
+import dev.leadline.summary.DayDigester;
+import dev.leadline.summary.OfflineSummariser;
+import dev.leadline.summary.SummaryPrompt;
+import dev.leadline.summary.SummaryRequests;
+import dev.leadline.summary.SummaryRunTally;
+import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.RequestGuard;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
  * Binds the beans the YAML routes call by name, each with its settings from application.properties,
@@ -49,6 +60,15 @@ public class LeadlineConfiguration implements CamelConfiguration {
         DataSource dataSource = database.dataSource();
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("database", database);
+
+        // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
+        // too (caller runs), so the stream of leads is read no faster than it is summarised.
+        int concurrency = Integer.parseInt(property(context, "summaries.concurrency"));
+        ThreadPoolProfile summaryThreads = new ThreadPoolProfileBuilder("summaryThreads")
+                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
+        context.getRegistry().bind("summaryThreads",
+                context.getExecutorServiceManager().newThreadPool(this, "summaryThreads", summaryThreads));
 
         String demo = property(context, "demo.enabled");
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
@@ -109,6 +129,45 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("leadQueries")
     public LeadQueries leadQueries() {
         return new LeadQueries(new PhoneCanonicalizer());
+    }
+
+    @BindToRegistry("summaryWindow")
+    public SummaryWindow summaryWindow(@PropertyInject("summaries.look-back-days") int lookBackDays) {
+        return new SummaryWindow(lookBackDays, Clock.systemUTC());
+    }
+
+    @BindToRegistry("summaryRequests")
+    public SummaryRequests summaryRequests() {
+        return new SummaryRequests();
+    }
+
+    @BindToRegistry("dayDigester")
+    public DayDigester dayDigester(@PropertyInject("summaries.max-input-chars") int maxInputChars) {
+        return new DayDigester(maxInputChars);
+    }
+
+    @BindToRegistry("offlineSummariser")
+    public OfflineSummariser offlineSummariser() {
+        return new OfflineSummariser();
+    }
+
+    @BindToRegistry("summaryPrompt")
+    public SummaryPrompt summaryPrompt(@PropertyInject("llm.model") String model,
+                                       @PropertyInject("llm.temperature") double temperature,
+                                       @PropertyInject("llm.max-tokens") int maxTokens) {
+        return new SummaryPrompt(model, temperature, maxTokens);
+    }
+
+    @BindToRegistry("chatCompletions")
+    public ChatCompletions chatCompletions(@PropertyInject("llm.base-url") String baseUrl,
+                                           @PropertyInject("llm.model") String model,
+                                           @PropertyInject("llm.max-retry-after-ms") long maxRetryAfterMillis) {
+        return new ChatCompletions(baseUrl, model, maxRetryAfterMillis);
+    }
+
+    @BindToRegistry("summaryRunTally")
+    public SummaryRunTally summaryRunTally(@PropertyInject("summaries.progress-every") int progressEvery) {
+        return new SummaryRunTally(progressEvery);
     }
 
     @BindToRegistry("pages")

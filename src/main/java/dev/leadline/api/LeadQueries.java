@@ -2,6 +2,7 @@ package dev.leadline.api;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.HashMap;
@@ -21,6 +22,7 @@ public final class LeadQueries {
 
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 200;
+    static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change");
     static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
 
     private final PhoneCanonicalizer phones;
@@ -63,6 +65,32 @@ public final class LeadQueries {
                                            @Header("limit") String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
         params.put("leadId", leadId(leadId));
+        return params;
+    }
+
+    /** GET /api/leads/{id}/timeline: kind, from and to (local dates, inclusive), cursor, limit. */
+    public Map<String, Object> timelinePage(@Variable("workspaceId") long workspaceId,
+                                            @Variable("timeZone") String timeZone,
+                                            @Header("id") String leadId,
+                                            @Header("kind") String kind,
+                                            @Header("from") String from,
+                                            @Header("to") String to,
+                                            @Header("cursor") String cursor,
+                                            @Header("limit") String limit) {
+        Map<String, Object> params = page(workspaceId, cursor, limit);
+        params.put("leadId", leadId(leadId));
+        if (kind != null && !NOTE_KINDS.contains(kind)) {
+            throw ApiException.badRequest("kind must be one of " + NOTE_KINDS);
+        }
+        params.put("kind", kind);
+        ZoneId zone = ZoneId.of(timeZone);
+        LocalDate fromDay = parseDate("from", from);
+        LocalDate toDay = parseDate("to", to);
+        if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
+            throw ApiException.badRequest("to is before from");
+        }
+        params.put("fromAt", fromDay == null ? null : fromDay.atStartOfDay(zone).toOffsetDateTime());
+        params.put("toAt", toDay == null ? null : toDay.plusDays(1).atStartOfDay(zone).toOffsetDateTime());
         return params;
     }
 
@@ -110,6 +138,17 @@ public final class LeadQueries {
             // answered below
         }
         throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    private static LocalDate parseDate(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ApiException.badRequest(name + " must be a date like 2026-11-24");
+        }
     }
 
     /** An ISO instant ("2026-11-25T10:00:00Z") or a date (midnight UTC). */

@@ -66,7 +66,8 @@ public final class LeadlineApp implements AutoCloseable {
         if (shared == null) {
             shared = new LeadlineApp(freshDataDir(), Map.of(
                     "webhook.fallback-secret", FALLBACK_SECRET,
-                    "meta.verify-token", META_VERIFY_TOKEN));
+                    "meta.verify-token", META_VERIFY_TOKEN,
+                    "summaries.enabled", "false"));
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;

@@ -1,0 +1,99 @@
+package dev.leadline.summary;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an OpenAI-format chat completion answer into a note, or says why there is none: transient
+ * failures (429, 5xx, an unusable body) are thrown to be retried, honouring Retry-After through
+ * Camel's CamelRedeliveryDelay header; permanent ones name the setting to fix.
+ */
+public final class ChatCompletions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletions.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final int MAX_NOTE_CHARS = 600;
+
+    private final String baseUrl;
+    private final String model;
+    private final long maxRetryAfterMillis;
+
+    public ChatCompletions(String baseUrl, String model, long maxRetryAfterMillis) {
+        this.baseUrl = baseUrl;
+        this.model = model;
+        this.maxRetryAfterMillis = maxRetryAfterMillis;
+    }
+
+    public Map<String, Object> read(Exchange exchange) {
+        Message in = exchange.getMessage();
+        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
+        String body = in.getBody(String.class);
+        in.removeHeader(Exchange.REDELIVERY_DELAY);
+        if (status == 200) {
+            return note(body);
+        }
+        String reason = "LLM answered HTTP " + status + ": " + OfflineSummariser.cut(body == null ? "" : body.strip(), 300);
+        if (status == 429 || status == 408 || status >= 500) {
+            Long retryAfter = retryAfterMillis(in.getHeader("Retry-After", String.class));
+            if (retryAfter != null) {
+                in.setHeader(Exchange.REDELIVERY_DELAY, retryAfter);
+            }
+            throw new LlmFailure.Transient(reason);
+        }
+        throw new LlmFailure.Permanent(reason + " — " + remedy(status, body));
+    }
+
+    private String remedy(int status, String body) {
+        return switch (status) {
+            case 404 -> "model '" + model + "' was not found (retired or not available to this key): set llm.model "
+                    + "(LLM_MODEL) to a model that GET " + baseUrl + "/models lists, e.g. grok-4.20-non-reasoning";
+            case 400, 401, 403 -> "check llm.api-key (LLM_API_KEY) and llm.model (LLM_MODEL) at " + baseUrl;
+            default -> "the request was refused; check llm.base-url (LLM_BASE_URL) and llm.model (LLM_MODEL)";
+        };
+    }
+
+    private Map<String, Object> note(String body) {
+        JsonNode answer;
+        try {
+            answer = JSON.readTree(body == null ? "" : body);
+        } catch (IOException e) {
+            throw new LlmFailure.Transient("LLM answer is not JSON: " + e.getMessage());
+        }
+        if (answer == null) {
+            throw new LlmFailure.Transient("LLM answer is empty");
+        }
+        String content = answer.path("choices").path(0).path("message").path("content").asText("").strip();
+        if (content.isEmpty()) {
+            throw new LlmFailure.Transient("LLM answer has no choices[0].message.content");
+        }
+        JsonNode usage = answer.path("usage");
+        Map<String, Object> note = new LinkedHashMap<>();
+        note.put("content", OfflineSummariser.cut(content.replaceAll("\\s+", " "), MAX_NOTE_CHARS));
+        note.put("generator", answer.path("model").asText(model));
+        note.put("promptTokens", usage.path("prompt_tokens").asInt(0));
+        note.put("completionTokens", usage.path("completion_tokens").asInt(0));
+        return note;
+    }
+
+    /** Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored), capped. */
+    Long retryAfterMillis(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        try {
+            long millis = (long) (Double.parseDouble(header.trim()) * 1000);
+            return Math.max(0, Math.min(millis, maxRetryAfterMillis));
+        } catch (NumberFormatException e) {
+            LOG.debug("Ignoring Retry-After '{}'", header);
+            return null;
+        }
+    }
+}

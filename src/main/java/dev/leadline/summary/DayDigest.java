@@ -1,0 +1,40 @@
+package dev.leadline.summary;
+
+import java.util.List;
+
+/**
+ * One lead's day, ready to summarise: the counts, the topics, the language the lead wrote in, the last
+ * question the lead asked, the status changes, and the transcript cut to the input budget.
+ *
+ * @param transcript lines "HH:mm lead|us: text", oldest first, the most recent kept when cut
+ * @param truncated  whether older messages were left out to stay within the budget
+ */
+public record DayDigest(
+        long leadId,
+        String leadName,
+        String day,
+        String timeZone,
+        int inbound,
+        int outbound,
+        List<String> topics,
+        Language language,
+        String lastQuestion,
+        List<String> statusChanges,
+        List<String> transcript,
+        boolean truncated) {
+
+    /** The languages the summaries are written in; the lead's own when we can tell. */
+    public enum Language {
+        INDONESIAN("Indonesian"), ENGLISH("English");
+
+        private final String displayName;
+
+        Language(String displayName) {
+            this.displayName = displayName;
+        }
+
+        public String displayName() {
+            return displayName;
+        }
+    }
+}

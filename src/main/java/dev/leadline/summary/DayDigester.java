@@ -1,0 +1,107 @@
+package dev.leadline.summary;
+
+import java.sql.Timestamp;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.camel.Variable;
+
+/**
+ * Turns a lead's messages of one local day into a {@link DayDigest}: counts in and out, topic keywords,
+ * the language, the last question, and a transcript within the character budget (newest kept).
+ */
+public final class DayDigester {
+
+    static final int TOPIC_COUNT = 5;
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm");
+
+    private final int maxInputChars;
+
+    public DayDigester(int maxInputChars) {
+        this.maxInputChars = maxInputChars;
+    }
+
+    public DayDigest digest(@Variable("leadDay") Map<String, Object> leadDay,
+                            @Variable("timeZone") String timeZone,
+                            @Variable("dayMessages") List<Map<String, Object>> messages,
+                            @Variable("statusChanges") List<Map<String, Object>> statusChanges) {
+        ZoneId zone = ZoneId.of(timeZone);
+        int inbound = 0;
+        int outbound = 0;
+        String lastQuestion = null;
+        StringBuilder leadText = new StringBuilder();
+        List<String> lines = new ArrayList<>(messages.size());
+        for (Map<String, Object> m : messages) {
+            boolean fromLead = "inbound".equals(m.get("direction"));
+            String text = m.get("text") == null ? "[" + m.get("type") + "]" : m.get("text").toString();
+            if (fromLead) {
+                inbound++;
+                leadText.append(text).append('\n');
+                if (text.contains("?")) {
+                    lastQuestion = text;
+                }
+            } else {
+                outbound++;
+            }
+            String at = CLOCK.format(((Timestamp) m.get("sentAt")).toInstant().atZone(zone));
+            lines.add(at + " " + (fromLead ? "lead" : "us") + ": " + text.replace('\n', ' '));
+        }
+        Deque<String> kept = new ArrayDeque<>();
+        int used = 0;
+        for (int i = lines.size() - 1; i >= 0; i--) {
+            String line = lines.get(i);
+            if (used + line.length() + 1 > maxInputChars) {
+                if (kept.isEmpty()) {
+                    kept.addFirst(line.substring(line.length() - Math.max(0, maxInputChars - 1)));
+                }
+                break;
+            }
+            kept.addFirst(line);
+            used += line.length() + 1;
+        }
+        List<String> changes = statusChanges.stream().map(c -> c.get("content").toString()).collect(Collectors.toList());
+        return new DayDigest(((Number) leadDay.get("leadId")).longValue(), (String) leadDay.get("leadName"),
+                leadDay.get("day").toString(), timeZone, inbound, outbound, topics(leadText.toString()),
+                language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size());
+    }
+
+    /** The most frequent words of the lead's messages that are not stop words, most frequent first. */
+    static List<String> topics(String text) {
+        Map<String, Integer> counts = new HashMap<>();
+        Map<String, Integer> firstSeen = new LinkedHashMap<>();
+        for (String word : StopWords.words(text)) {
+            if (word.length() >= 3 && !StopWords.isStopWord(word)) {
+                counts.merge(word, 1, Integer::sum);
+                firstSeen.putIfAbsent(word, firstSeen.size());
+            }
+        }
+        return counts.entrySet().stream()
+                .sorted((a, b) -> a.getValue().equals(b.getValue())
+                        ? Integer.compare(firstSeen.get(a.getKey()), firstSeen.get(b.getKey()))
+                        : Integer.compare(b.getValue(), a.getValue()))
+                .limit(TOPIC_COUNT).map(Map.Entry::getKey).collect(Collectors.toList());
+    }
+
+    /** Indonesian unless the lead's words are clearly more often English stop words. */
+    static DayDigest.Language language(String text) {
+        int indonesian = 0;
+        int english = 0;
+        for (String word : StopWords.words(text)) {
+            if (StopWords.INDONESIAN.contains(word)) {
+                indonesian++;
+            }
+            if (StopWords.ENGLISH.contains(word)) {
+                english++;
+            }
+        }
+        return english > indonesian ? DayDigest.Language.ENGLISH : DayDigest.Language.INDONESIAN;
+    }
+}

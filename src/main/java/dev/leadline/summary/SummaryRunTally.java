@@ -1,0 +1,40 @@
+package dev.leadline.summary;
+
+import java.util.Map;
+
+import org.apache.camel.AggregationStrategy;
+import org.apache.camel.Exchange;
+
+/**
+ * Counts each finished lead-day of a run into its {@link RunProgress} (the runProgress variable): the
+ * outcome the lead-day route named in summaryOutcome, and the tokens of the note it generated. Keeps no
+ * bodies, so a run of any size holds constant memory.
+ */
+public final class SummaryRunTally implements AggregationStrategy {
+
+    private final int logEvery;
+
+    public SummaryRunTally(int logEvery) {
+        this.logEvery = logEvery;
+    }
+
+    /** A new run's counters, for the runProgress variable. */
+    public RunProgress start(long runId) {
+        return new RunProgress(runId, logEvery);
+    }
+
+    @Override
+    public Exchange aggregate(Exchange done, Exchange leadDay) {
+        RunProgress progress = leadDay.getVariable("runProgress", RunProgress.class);
+        String outcome = leadDay.getException() != null ? "failed" : leadDay.getVariable("summaryOutcome", String.class);
+        Map<?, ?> note = leadDay.getVariable("note", Map.class);
+        // Tokens count whenever a note was generated: a note another run wrote first still cost them.
+        progress.record(outcome, note == null ? null : (Number) note.get("promptTokens"),
+                note == null ? null : (Number) note.get("completionTokens"));
+        if (done == null) {
+            leadDay.getMessage().setBody(null);
+            return leadDay;
+        }
+        return done;
+    }
+}
