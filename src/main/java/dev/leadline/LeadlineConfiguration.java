@@ -21,6 +21,7 @@ import dev.leadline.intake.WebhookSignature;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.OfflineSummariser;
+import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
@@ -163,6 +164,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
                                            @PropertyInject("llm.model") String model,
                                            @PropertyInject("llm.max-retry-after-ms") long maxRetryAfterMillis) {
         return new ChatCompletions(baseUrl, model, maxRetryAfterMillis);
+    }
+
+    @BindToRegistry("retryAfterDelay")
+    public RetryAfterDelay retryAfterDelay() {
+        return new RetryAfterDelay();
     }
 
     @BindToRegistry("summaryRunTally")

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads an OpenAI-format chat completion answer into a note, or says why there is none: transient
- * failures (429, 5xx, an unusable body) are thrown to be retried, honouring Retry-After through
- * Camel's CamelRedeliveryDelay header; permanent ones name the setting to fix.
+ * failures (429, 5xx, an unusable body) are thrown to be retried, carrying the provider's Retry-After;
+ * permanent ones name the setting to fix.
  */
 public final class ChatCompletions {
 
@@ -36,17 +36,12 @@ public final class ChatCompletions {
         Message in = exchange.getMessage();
         int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
         String body = in.getBody(String.class);
-        in.removeHeader(Exchange.REDELIVERY_DELAY);
         if (status == 200) {
             return note(body);
         }
         String reason = "LLM answered HTTP " + status + ": " + OfflineSummariser.cut(body == null ? "" : body.strip(), 300);
         if (status == 429 || status == 408 || status >= 500) {
-            Long retryAfter = retryAfterMillis(in.getHeader("Retry-After", String.class));
-            if (retryAfter != null) {
-                in.setHeader(Exchange.REDELIVERY_DELAY, retryAfter);
-            }
-            throw new LlmFailure.Transient(reason);
+            throw new LlmFailure.Transient(reason, retryAfterMillis(in.getHeader("Retry-After", String.class)));
         }
         throw new LlmFailure.Permanent(reason + " — " + remedy(status, body));
     }

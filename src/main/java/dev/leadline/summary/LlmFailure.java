@@ -7,10 +7,32 @@ public class LlmFailure extends RuntimeException {
         super(message);
     }
 
+    /** The message of the first LLM failure in a cause chain (the splitter wraps what it stops on). */
+    public static String reason(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof LlmFailure) {
+                return t.getMessage();
+            }
+        }
+        return String.valueOf(failure);
+    }
+
     /** 429, 5xx, a timeout, or an answer we could not use: worth another try, later. */
     public static final class Transient extends LlmFailure {
+        private final Long retryAfterMillis;
+
         public Transient(String message) {
+            this(message, null);
+        }
+
+        public Transient(String message, Long retryAfterMillis) {
             super(message);
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        /** The provider's Retry-After, in milliseconds, or null when it sent none. */
+        public Long retryAfterMillis() {
+            return retryAfterMillis;
         }
     }
 

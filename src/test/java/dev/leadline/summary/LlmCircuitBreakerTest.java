@@ -1,0 +1,65 @@
+package dev.leadline.summary;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.StubLlm;
+import dev.leadline.support.StubLlm.Fault;
+import dev.leadline.support.SummaryRuns;
+import dev.leadline.support.Webhooks;
+import dev.leadline.support.Workspaces;
+import org.junit.jupiter.api.Test;
+
+/** A provider that is down is not hammered: the breaker opens, and the leads wait for the next run. */
+class LlmCircuitBreakerTest {
+
+    @Test
+    void theBreakerOpensOnADeadProviderAndTheNextRunCatchesUp() throws Exception {
+        ZoneId jakarta = ZoneId.of("Asia/Jakarta");
+        LocalDate day = LocalDate.now(jakarta).minusDays(1);
+        int leads = 12;
+        int maxRetries = 2;
+        try (StubLlm llm = new StubLlm();
+             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.ofEntries(
+                     Map.entry("summaries.enabled", "false"),
+                     Map.entry("llm.api-key", StubLlm.KEY),
+                     Map.entry("llm.base-url", llm.baseUrl()),
+                     Map.entry("llm.model", StubLlm.MODEL),
+                     Map.entry("llm.max-retries", String.valueOf(maxRetries)),
+                     Map.entry("llm.retry-delay-ms", "20"),
+                     Map.entry("llm.max-retry-delay-ms", "50"),
+                     Map.entry("llm.circuit-breaker.window-size", "6"),
+                     Map.entry("llm.circuit-breaker.minimum-calls", "6"),
+                     Map.entry("llm.circuit-breaker.open-seconds", "2"),
+                     Map.entry("summaries.concurrency", "2")))) {
+            Webhooks webhooks = new Webhooks(app, Workspaces.DEMO_SECRET);
+            for (int i = 0; i < leads; i++) {
+                long at = day.atTime(LocalTime.NOON).atZone(jakarta).toEpochSecond();
+                webhooks.kapso(Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.cb"),
+                        Workspaces.newPhone(), "Halo", at));
+            }
+            SummaryRuns runs = new SummaryRuns(app, Workspaces.DEMO_TOKEN);
+            llm.always(Fault.serverError());
+
+            JsonNode outage = runs.runDay(day.toString());
+            int callsDuringOutage = llm.requests().size();
+            llm.always(null);
+            Thread.sleep(2500); // the breaker lets trial calls through again
+            JsonNode recovered = runs.runDay(day.toString());
+
+            assertEquals(leads, outage.get("failed").asInt());
+            assertTrue(callsDuringOutage < leads * (1 + maxRetries) / 2,
+                    "the open breaker spared the provider: " + callsDuringOutage + " calls for " + leads + " lead-days");
+            assertEquals(leads, recovered.get("notesWritten").asInt());
+            assertEquals(leads, app.queryLong("SELECT count(*) FROM note n JOIN lead l ON l.id = n.lead_id "
+                    + "WHERE n.day = ? AND n.generator = ?", day, StubLlm.MODEL));
+        }
+    }
+}
