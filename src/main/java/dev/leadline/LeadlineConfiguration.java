@@ -49,8 +49,10 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 property(context, "db.user"),
                 property(context, "db.password"),
                 Integer.parseInt(property(context, "db.pool-size")),
+                Integer.parseInt(property(context, "db.streaming-pool-size")),
                 Duration.ofMillis(Long.parseLong(property(context, "db.connection-timeout-ms"))),
                 Duration.ofMillis(Long.parseLong(property(context, "db.statement-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(property(context, "db.streaming-statement-timeout-ms"))),
                 property(context, "db.embedded.data-dir"),
                 Integer.parseInt(property(context, "db.embedded.port")),
                 Boolean.parseBoolean(property(context, "db.embedded.durable")));
@@ -60,6 +62,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.addService(database, true, true);
         DataSource dataSource = database.dataSource();
         context.getRegistry().bind("dataSource", dataSource);
+        context.getRegistry().bind("streamingDataSource", database.streamingDataSource());
         context.getRegistry().bind("database", database);
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work

@@ -27,6 +27,7 @@ public final class Database extends ServiceSupport {
     private final DatabaseSettings settings;
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
+    private HikariDataSource streamingPool;
 
     public Database(DatabaseSettings settings) {
         this.settings = settings;
@@ -43,27 +44,52 @@ public final class Database extends ServiceSupport {
         return pool;
     }
 
+    /**
+     * Read-only connections that stay inside a transaction, so that PostgreSQL hands a large result to
+     * the JVM a fetch at a time (a cursor) instead of all at once: for the daily run's stream of leads.
+     */
+    public DataSource streamingDataSource() {
+        if (streamingPool == null) {
+            throw new IllegalStateException("database not started");
+        }
+        return streamingPool;
+    }
+
     @Override
     protected void doStart() throws IOException {
-        HikariConfig config = new HikariConfig();
+        String url;
         if (isEmbedded()) {
             embedded = startEmbedded();
-            config.setJdbcUrl(embedded.getJdbcUrl("postgres", "postgres"));
+            url = embedded.getJdbcUrl("postgres", "postgres");
         } else {
-            config.setJdbcUrl(settings.url());
+            url = settings.url();
+            LOG.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
+        }
+        pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.statementTimeout()));
+        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+
+        HikariConfig streaming = poolConfig("leadline-streaming", url, settings.streamingPoolSize(),
+                settings.streamingStatementTimeout());
+        streaming.setAutoCommit(false);
+        streaming.setReadOnly(true);
+        streamingPool = new HikariDataSource(streaming);
+    }
+
+    private HikariConfig poolConfig(String name, String url, int size, Duration statementTimeout) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(url);
+        if (!isEmbedded()) {
             config.setUsername(settings.user());
             config.setPassword(settings.password());
-            LOG.info("Using external PostgreSQL at {}", settings.url().replaceAll("password=[^&]*", "password=***"));
         }
-        config.setPoolName("leadline");
-        config.setMaximumPoolSize(settings.poolSize());
+        config.setPoolName(name);
+        config.setMaximumPoolSize(size);
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // A statement that runs away must not hold a connection (or a webhook) forever.
-        config.setConnectionInitSql("SET statement_timeout = " + settings.statementTimeout().toMillis());
+        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
         // Start even when the database is down; requests then get 503 until it is back.
         config.setInitializationFailTimeout(-1);
-        pool = new HikariDataSource(config);
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        return config;
     }
 
     private EmbeddedPostgres startEmbedded() throws IOException {
@@ -83,6 +109,10 @@ public final class Database extends ServiceSupport {
 
     @Override
     protected void doStop() throws IOException {
+        if (streamingPool != null) {
+            streamingPool.close();
+            streamingPool = null;
+        }
         if (pool != null) {
             pool.close();
             pool = null;

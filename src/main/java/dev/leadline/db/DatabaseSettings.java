@@ -8,8 +8,10 @@ public record DatabaseSettings(
         String user,
         String password,
         int poolSize,
+        int streamingPoolSize,
         Duration connectionTimeout,
         Duration statementTimeout,
+        Duration streamingStatementTimeout,
         String embeddedDataDir,
         int embeddedPort,
         boolean embeddedDurable) {

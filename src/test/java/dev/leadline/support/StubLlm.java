@@ -65,6 +65,9 @@ public final class StubLlm implements AutoCloseable {
     private volatile Fault always;
 
     public StubLlm() throws IOException {
+        // The JDK server otherwise leaves Nagle on: its answers would wait for the client's delayed ACK
+        // (some 40 ms), measuring the stub instead of the service.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());

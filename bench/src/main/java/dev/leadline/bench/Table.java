@@ -1,0 +1,26 @@
+package dev.leadline.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** The benchmark output: workload, figure, limit, ratio, as an aligned text (and Markdown) table. */
+final class Table {
+
+    private final List<String[]> rows = new ArrayList<>();
+
+    void add(String workload, String figure, String limit, String ratio) {
+        rows.add(new String[] {workload, figure, limit, ratio});
+    }
+
+    void print() {
+        System.out.println();
+        System.out.println(Machine.describe());
+        System.out.println();
+        System.out.println("| workload | figure | limit | ratio |");
+        System.out.println("|---|---|---|---|");
+        for (String[] row : rows) {
+            System.out.println("| " + String.join(" | ", row) + " |");
+        }
+        System.out.println();
+    }
+}
