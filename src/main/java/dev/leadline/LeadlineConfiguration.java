@@ -5,7 +5,13 @@ import java.time.Duration;
 
 import javax.sql.DataSource;
 
+import dev.leadline.admin.AdminAuth;
+import dev.leadline.admin.DeadLetterReplay;
+import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
+import dev.leadline.api.LeadUpdates;
+import dev.leadline.api.LeadWorkflow;
+import dev.leadline.api.NoteRequests;
 import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
 import dev.leadline.db.Database;
@@ -27,6 +33,7 @@ import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
 import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.ErrorResponses;
+import dev.leadline.web.JsonRequests;
 import dev.leadline.web.RequestGuard;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -177,6 +184,37 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("summaryRunTally")
     public SummaryRunTally summaryRunTally(@PropertyInject("summaries.progress-every") int progressEvery) {
         return new SummaryRunTally(progressEvery);
+    }
+
+    @BindToRegistry("jsonRequests")
+    public JsonRequests jsonRequests(@PropertyInject("webhook.max-body-bytes") int maxBodyBytes) {
+        return new JsonRequests(new RequestGuard(maxBodyBytes));
+    }
+
+    @BindToRegistry("leadUpdates")
+    public LeadUpdates leadUpdates() {
+        return new LeadUpdates(new LeadWorkflow());
+    }
+
+    @BindToRegistry("noteRequests")
+    public NoteRequests noteRequests(@PropertyInject("notes.max-chars") int maxChars) {
+        return new NoteRequests(maxChars);
+    }
+
+    @BindToRegistry("adminAuth")
+    public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken) {
+        return new AdminAuth(adminToken);
+    }
+
+    @BindToRegistry("workspaceRequests")
+    public WorkspaceRequests workspaceRequests() {
+        return new WorkspaceRequests();
+    }
+
+    @BindToRegistry("deadLetterReplay")
+    public DeadLetterReplay deadLetterReplay(@PropertyInject("webhook.max-json-depth") int maxDepth,
+                                             @PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken) {
+        return new DeadLetterReplay(new WebhookJson(maxDepth), new KapsoEvents(), new MetaEvents(verifyToken));
     }
 
     @BindToRegistry("pages")

@@ -1,7 +1,8 @@
 -- GET /api/leads/{id}/timeline: notes newest first, keyset-paginated on (added_at, id) along index
 -- note_timeline. The lead was checked against the caller's workspace before.
 SELECT id, kind, content, added_by AS "addedBy", added_at AS "addedAt", day, generator,
-       prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens"
+       prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens",
+       status_from AS "statusFrom", status_to AS "statusTo"
 FROM note
 WHERE lead_id = :#leadId
   AND workspace_id = :#workspaceId

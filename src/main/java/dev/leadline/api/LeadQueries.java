@@ -5,12 +5,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.web.ApiException;
+import dev.leadline.web.JsonRequests;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
@@ -20,8 +20,6 @@ import org.apache.camel.Variable;
  */
 public final class LeadQueries {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
     static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change");
     static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
 
@@ -95,15 +93,7 @@ public final class LeadQueries {
     }
 
     public long leadId(@Header("id") String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("lead id must be a positive number");
+        return JsonRequests.id(id, "lead id");
     }
 
     /** A lead of another workspace is answered exactly like one that does not exist. */
@@ -114,30 +104,9 @@ public final class LeadQueries {
     }
 
     private static Map<String, Object> page(long workspaceId, String cursor, String limit) {
-        Map<String, Object> params = new HashMap<>();
-        int size = pageSize(limit);
-        Cursor after = Cursor.decode(cursor);
+        Map<String, Object> params = Pages.params(cursor, limit);
         params.put("workspaceId", workspaceId);
-        params.put("limit", size);
-        params.put("fetch", size + 1);
-        params.put("cursorAt", after == null ? null : after.at());
-        params.put("cursorId", after == null ? null : after.id());
         return params;
-    }
-
-    static int pageSize(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
     }
 
     private static LocalDate parseDate(String name, String value) {

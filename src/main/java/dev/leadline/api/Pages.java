@@ -2,15 +2,62 @@ package dev.leadline.api;
 
 import java.sql.Timestamp;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.leadline.web.ApiException;
+import org.apache.camel.Header;
 
 /**
  * Cuts a query result (fetched with one row more than the page size) into a page and the cursor of
  * the next one: {@code {"items": [...], "nextCursor": "..." | null}}.
  */
 public final class Pages {
+
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 200;
+
+    /** The SQL parameters of a page request: limit, fetch (limit + 1), cursorAt and cursorId. */
+    public static Map<String, Object> params(String cursor, String limit) {
+        Map<String, Object> params = new HashMap<>();
+        int size = pageSize(limit);
+        Cursor after = Cursor.decode(cursor);
+        params.put("limit", size);
+        params.put("fetch", size + 1);
+        params.put("cursorAt", after == null ? null : after.at());
+        params.put("cursorId", after == null ? null : after.id());
+        return params;
+    }
+
+    /** For endpoints other than the lead API's: cursor and limit from the query. */
+    public Map<String, Object> request(@Header("cursor") String cursor, @Header("limit") String limit) {
+        return params(cursor, limit);
+    }
+
+    static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_LIMIT;
+        }
+        try {
+            int value = Integer.parseInt(limit);
+            if (value >= 1 && value <= MAX_LIMIT) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+    }
+
+    /** A whole, unpaginated list in the same shape as a page. */
+    public Map<String, Object> all(List<Map<String, Object>> rows) {
+        Map<String, Object> page = new LinkedHashMap<>();
+        page.put("items", rows);
+        page.put("nextCursor", null);
+        return page;
+    }
 
     public Map<String, Object> page(List<Map<String, Object>> rows, int limit, String timeColumn) {
         String next = null;

@@ -1,36 +1,18 @@
 package dev.leadline.summary;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.JsonRequests;
 
 /** Validates the parameters of a manual summary run (POST /api/summaries/run). */
 public final class SummaryRequests {
 
     /** @return the lead id, or 0 for "every active lead" */
     public long leadId(String leadId) {
-        if (leadId == null || leadId.isEmpty()) {
-            return 0;
-        }
-        try {
-            long id = Long.parseLong(leadId);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("leadId must be a positive number");
+        return leadId == null || leadId.isEmpty() ? 0 : JsonRequests.id(leadId, "leadId");
     }
 
     public long runId(String id) {
-        try {
-            long value = Long.parseLong(id);
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ApiException.badRequest("run id must be a positive number");
+        return JsonRequests.id(id, "run id");
     }
 
     public void requireRun(Object run) {

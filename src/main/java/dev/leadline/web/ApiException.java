@@ -1,15 +1,28 @@
 package dev.leadline.web;
 
+import java.util.Map;
+
 /** A request that cannot be served, with the HTTP status and the JSON error it is answered with. */
 public class ApiException extends RuntimeException {
 
     private final int status;
     private final String error;
+    private final Map<String, Object> extra;
 
     public ApiException(int status, String error, String detail) {
+        this(status, error, detail, Map.of());
+    }
+
+    /** With fields beyond error and detail that help the caller, e.g. the allowed next statuses. */
+    public ApiException(int status, String error, String detail, Map<String, Object> extra) {
         super(detail);
         this.status = status;
         this.error = error;
+        this.extra = extra;
+    }
+
+    public Map<String, Object> extra() {
+        return extra;
     }
 
     public int status() {

@@ -31,6 +31,7 @@ public final class ErrorResponses {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.error());
         body.put("detail", problem.detail());
+        body.putAll(problem.extra());
         return body;
     }
 

@@ -25,7 +25,7 @@ public final class RequestGuard {
         }
         if (body.length > maxBodyBytes) {
             throw new ApiException(413, "payload_too_large",
-                    "the body has " + body.length + " bytes; the limit (webhook.max-body-bytes) is " + maxBodyBytes);
+                    "the body has " + body.length + " bytes; the limit is " + maxBodyBytes + " (webhook.max-body-bytes)");
         }
         return body;
     }

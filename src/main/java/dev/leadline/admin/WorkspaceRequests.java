@@ -1,0 +1,125 @@
+package dev.leadline.admin;
+
+import java.security.SecureRandom;
+import java.time.ZoneId;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import dev.leadline.api.ApiTokens;
+import dev.leadline.web.ApiException;
+import dev.leadline.web.JsonRequests;
+import org.apache.camel.Body;
+import org.apache.camel.Variable;
+
+/**
+ * Validates the admin API's workspace requests and issues API tokens: a token is shown once, and only
+ * its SHA-256 is stored.
+ */
+public final class WorkspaceRequests {
+
+    static final Set<String> CREATE_FIELDS = Set.of("name", "phoneNumberId", "defaultCountry", "timeZone", "webhookSecret");
+    static final Set<String> UPDATE_FIELDS = Set.of("name", "defaultCountry", "timeZone", "webhookSecret");
+    static final int MIN_SECRET = 16;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    public Map<String, Object> create(@Body Map<String, Object> request) {
+        JsonRequests.onlyFields(request, CREATE_FIELDS);
+        Map<String, Object> params = new HashMap<>();
+        params.put("name", JsonRequests.text(request, "name", 200, true));
+        String phoneNumberId = JsonRequests.text(request, "phoneNumberId", 40, true);
+        if (!phoneNumberId.matches("[0-9]{5,40}")) {
+            throw ApiException.badRequest("phoneNumberId must be the digits of the WhatsApp business phone_number_id");
+        }
+        params.put("phoneNumberId", phoneNumberId);
+        params.put("defaultCountry", country(JsonRequests.text(request, "defaultCountry", 2, true)));
+        params.put("timeZone", timeZone(JsonRequests.text(request, "timeZone", 64, true)));
+        params.put("webhookSecret", secret(JsonRequests.text(request, "webhookSecret", 200, true)));
+        return withNewToken(params);
+    }
+
+    public Map<String, Object> update(@Body Map<String, Object> request, @Variable("workspaceId") long workspaceId) {
+        JsonRequests.onlyFields(request, UPDATE_FIELDS);
+        if (request.isEmpty()) {
+            throw ApiException.badRequest("nothing to change: send one of " + UPDATE_FIELDS);
+        }
+        Map<String, Object> params = new HashMap<>();
+        params.put("workspaceId", workspaceId);
+        params.put("name", JsonRequests.text(request, "name", 200, false));
+        String country = JsonRequests.text(request, "defaultCountry", 2, false);
+        params.put("defaultCountry", country == null ? null : country(country));
+        String zone = JsonRequests.text(request, "timeZone", 64, false);
+        params.put("timeZone", zone == null ? null : timeZone(zone));
+        String secret = JsonRequests.text(request, "webhookSecret", 200, false);
+        params.put("webhookSecret", secret == null ? null : secret(secret));
+        return params;
+    }
+
+    public Map<String, Object> newToken(@Body Map<String, Object> request, @Variable("workspaceId") long workspaceId) {
+        JsonRequests.onlyFields(request, Set.of("revokeExisting"));
+        Map<String, Object> params = new HashMap<>();
+        params.put("workspaceId", workspaceId);
+        params.put("revokeExisting", JsonRequests.flag(request, "revokeExisting"));
+        return withNewToken(params);
+    }
+
+    public long workspaceId(String id) {
+        return JsonRequests.id(id, "workspace id");
+    }
+
+    public void requireFound(@Body Object row) {
+        if (row == null) {
+            throw ApiException.notFound("no such workspace");
+        }
+    }
+
+    public void requireCreated(@Body Object row, @Variable("create") Map<String, Object> create) {
+        if (row == null) {
+            throw new ApiException(409, "conflict", "phone_number_id " + create.get("phoneNumberId")
+                    + " already belongs to a workspace");
+        }
+    }
+
+    /** Adds the token, to show once, to what the SQL answered. */
+    public Map<String, Object> withToken(@Body Map<String, Object> row, String token) {
+        Map<String, Object> answer = new LinkedHashMap<>(row);
+        answer.put("apiToken", token);
+        answer.put("apiTokenNote", "shown once: only its hash is stored");
+        return answer;
+    }
+
+    private static Map<String, Object> withNewToken(Map<String, Object> params) {
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String token = "ll_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        params.put("token", token);
+        params.put("tokenSha256", ApiTokens.sha256(token));
+        return params;
+    }
+
+    static String country(String code) {
+        String upper = code.toUpperCase(Locale.ROOT);
+        if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(upper)) {
+            throw ApiException.badRequest("defaultCountry must be an ISO 3166 alpha-2 country code, e.g. ID");
+        }
+        return upper;
+    }
+
+    static String timeZone(String zone) {
+        if (!ZoneId.getAvailableZoneIds().contains(zone)) {
+            throw ApiException.badRequest("timeZone must be an IANA time zone, e.g. Asia/Jakarta");
+        }
+        return zone;
+    }
+
+    static String secret(String secret) {
+        if (secret.length() < MIN_SECRET) {
+            throw ApiException.badRequest("webhookSecret must have at least " + MIN_SECRET + " characters");
+        }
+        return secret;
+    }
+}

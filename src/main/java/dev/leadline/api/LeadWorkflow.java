@@ -1,0 +1,43 @@
+package dev.leadline.api;
+
+import java.util.List;
+import java.util.Map;
+
+import dev.leadline.web.ApiException;
+
+/**
+ * The lead status workflow: new → contacted → qualified → proposal → won | lost. Lost can be reached
+ * from any open status, and a closed lead (won or lost) can be reopened to contacted.
+ */
+public final class LeadWorkflow {
+
+    static final Map<String, List<String>> NEXT = Map.of(
+            "new", List.of("contacted", "lost"),
+            "contacted", List.of("qualified", "lost"),
+            "qualified", List.of("proposal", "lost"),
+            "proposal", List.of("won", "lost"),
+            "won", List.of("contacted"),
+            "lost", List.of("contacted"));
+
+    public List<String> next(String from) {
+        return NEXT.getOrDefault(from, List.of());
+    }
+
+    /** A change to the current status is a no-op, not an error. */
+    public void requireAllowed(String from, String to) {
+        if (from.equals(to)) {
+            return;
+        }
+        if (!NEXT.containsKey(to)) {
+            throw notAllowed(from, "unknown status '" + to + "'");
+        }
+        if (!next(from).contains(to)) {
+            throw notAllowed(from, "a lead cannot go from " + from + " to " + to);
+        }
+    }
+
+    private ApiException notAllowed(String from, String why) {
+        return new ApiException(422, "transition_not_allowed", why + "; from " + from + " it can go to " + next(from),
+                Map.of("status", from, "allowed", next(from)));
+    }
+}

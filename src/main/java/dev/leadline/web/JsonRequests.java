@@ -1,0 +1,104 @@
+package dev.leadline.web;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.camel.Body;
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
+/**
+ * Reads a REST request body: a JSON object, with only the fields the endpoint knows (a misspelt field
+ * is an error, not silently ignored), and typed accessors that say which field is wrong.
+ */
+public final class JsonRequests {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final RequestGuard guard;
+
+    public JsonRequests(RequestGuard guard) {
+        this.guard = guard;
+    }
+
+    /** The body as a JSON object; an empty body is an empty object (every field absent). */
+    public Map<String, Object> object(@Header(Exchange.CONTENT_TYPE) String contentType, @Body byte[] body) {
+        if (body == null || body.length == 0) {
+            return Map.of();
+        }
+        guard.requireJson(contentType);
+        guard.requireWithinLimit(body);
+        try {
+            Object parsed = JSON.readValue(body, new TypeReference<Object>() { });
+            if (!(parsed instanceof Map<?, ?>)) {
+                throw ApiException.badRequest("the body must be a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = (Map<String, Object>) parsed;
+            return map;
+        } catch (IOException e) {
+            throw ApiException.badRequest("malformed JSON body");
+        }
+    }
+
+    public static void onlyFields(Map<String, Object> request, Set<String> known) {
+        Set<String> unknown = new TreeSet<>(request.keySet());
+        unknown.removeAll(known);
+        if (!unknown.isEmpty()) {
+            throw ApiException.badRequest("unknown field(s) " + unknown + "; known: " + new TreeSet<>(known));
+        }
+    }
+
+    /** A trimmed string field of 1..max characters, or null when absent and not required. */
+    public static String text(Map<String, Object> request, String field, int max, boolean required) {
+        Object value = request.get(field);
+        if (value == null) {
+            if (required) {
+                throw ApiException.badRequest(field + " is required");
+            }
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw ApiException.badRequest(field + " must be a string");
+        }
+        String trimmed = s.strip();
+        if (trimmed.isEmpty()) {
+            throw ApiException.badRequest(field + " must not be empty");
+        }
+        if (trimmed.length() > max) {
+            throw ApiException.badRequest(field + " is longer than " + max + " characters");
+        }
+        if (trimmed.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(field + " must not contain NUL characters");
+        }
+        return trimmed;
+    }
+
+    public static boolean flag(Map<String, Object> request, String field) {
+        Object value = request.get(field);
+        if (value == null) {
+            return false;
+        }
+        if (!(value instanceof Boolean b)) {
+            throw ApiException.badRequest(field + " must be true or false");
+        }
+        return b;
+    }
+
+    /** A path id: a positive number, else 400. */
+    public static long id(String value, String what) {
+        try {
+            long id = Long.parseLong(value);
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest(what + " must be a positive number");
+    }
+}
