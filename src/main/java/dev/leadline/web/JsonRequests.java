@@ -7,7 +7,6 @@ import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -26,7 +25,12 @@ public final class JsonRequests {
     }
 
     /** The body as a JSON object; an empty body is an empty object (every field absent). */
-    public Map<String, Object> object(@Header(Exchange.CONTENT_TYPE) String contentType, @Body byte[] body) {
+    public Map<String, Object> object(@Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
+        if (exchange.getMessage().getBody() instanceof Map<?, ?>) {
+            // the HTTP server already read a form post into a map: not JSON
+            guard.requireJson(contentType);
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
         if (body == null || body.length == 0) {
             return Map.of();
         }
