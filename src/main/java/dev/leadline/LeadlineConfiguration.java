@@ -187,8 +187,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("jsonRequests")
-    public JsonRequests jsonRequests(@PropertyInject("webhook.max-body-bytes") int maxBodyBytes) {
-        return new JsonRequests(new RequestGuard(maxBodyBytes));
+    public JsonRequests jsonRequests(@PropertyInject("webhook.max-body-bytes") int maxBodyBytes,
+                                     @PropertyInject("webhook.max-json-depth") int maxDepth) {
+        return new JsonRequests(new RequestGuard(maxBodyBytes), maxDepth);
     }
 
     @BindToRegistry("leadUpdates")

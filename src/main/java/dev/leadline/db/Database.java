@@ -85,8 +85,11 @@ public final class Database extends ServiceSupport {
         config.setPoolName(name);
         config.setMaximumPoolSize(size);
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
-        // A statement that runs away must not hold a connection (or a webhook) forever.
+        // A statement that runs away must not hold a connection (or a webhook) forever; and a server that
+        // stops answering altogether is given up on by the socket a little after that.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
+        config.addDataSourceProperty("tcpKeepAlive", "true");
         // Start even when the database is down; requests then get 503 until it is back.
         config.setInitializationFailTimeout(-1);
         return config;

@@ -91,12 +91,16 @@ final class WhatsAppMessages {
         return first != null ? first : textOrNull(b);
     }
 
+    /**
+     * A string field, or null when absent or blank. PostgreSQL text cannot hold NUL, so a NUL becomes
+     * U+FFFD; everything else is kept verbatim.
+     */
     static String textOrNull(JsonNode node) {
         if (node == null || node.isMissingNode() || node.isNull() || node.isContainerNode()) {
             return null;
         }
         String text = node.asText();
-        return text.isBlank() ? null : text;
+        return text.isBlank() ? null : text.replace('\0', '\uFFFD');
     }
 
     static String textOr(JsonNode node, String fallback) {

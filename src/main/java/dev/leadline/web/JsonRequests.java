@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
@@ -16,12 +18,13 @@ import org.apache.camel.Header;
  */
 public final class JsonRequests {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final RequestGuard guard;
+    private final ObjectMapper json;
 
-    public JsonRequests(RequestGuard guard) {
+    public JsonRequests(RequestGuard guard, int maxDepth) {
         this.guard = guard;
+        this.json = new ObjectMapper(JsonFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build()).build());
     }
 
     /** The body as a JSON object; an empty body is an empty object (every field absent). */
@@ -37,7 +40,7 @@ public final class JsonRequests {
         guard.requireJson(contentType);
         guard.requireWithinLimit(body);
         try {
-            Object parsed = JSON.readValue(body, new TypeReference<Object>() { });
+            Object parsed = json.readValue(body, new TypeReference<Object>() { });
             if (!(parsed instanceof Map<?, ?>)) {
                 throw ApiException.badRequest("the body must be a JSON object");
             }
