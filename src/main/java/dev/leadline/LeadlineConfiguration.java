@@ -26,6 +26,7 @@ import dev.leadline.intake.WebhookJson;
 import dev.leadline.intake.WebhookSignature;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
+import dev.leadline.summary.InterruptedRuns;
 import dev.leadline.summary.OfflineSummariser;
 import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
@@ -80,6 +81,12 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
         context.getRegistry().bind("summaryThreads",
                 context.getExecutorServiceManager().newThreadPool(this, "summaryThreads", summaryThreads));
+
+        // Shared by the routes (as the split's aggregation strategy) and the stop hook that closes the
+        // records of runs a stop cuts off; added after the database, so stopped before it.
+        SummaryRunTally tally = new SummaryRunTally(Integer.parseInt(property(context, "summaries.progress-every")));
+        context.getRegistry().bind("summaryRunTally", tally);
+        context.addService(new InterruptedRuns(dataSource, tally), true, true);
 
         String demo = property(context, "demo.enabled");
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
@@ -179,11 +186,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("retryAfterDelay")
     public RetryAfterDelay retryAfterDelay() {
         return new RetryAfterDelay();
-    }
-
-    @BindToRegistry("summaryRunTally")
-    public SummaryRunTally summaryRunTally(@PropertyInject("summaries.progress-every") int progressEvery) {
-        return new SummaryRunTally(progressEvery);
     }
 
     @BindToRegistry("jsonRequests")

@@ -1,6 +1,8 @@
 package dev.leadline.summary;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -13,6 +15,7 @@ import org.apache.camel.Exchange;
 public final class SummaryRunTally implements AggregationStrategy {
 
     private final int logEvery;
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
 
     public SummaryRunTally(int logEvery) {
         this.logEvery = logEvery;
@@ -20,7 +23,18 @@ public final class SummaryRunTally implements AggregationStrategy {
 
     /** A new run's counters, for the runProgress variable. */
     public RunProgress start(long runId) {
+        active.add(runId);
         return new RunProgress(runId, logEvery);
+    }
+
+    /** The run's record is closed. */
+    public void finish(long runId) {
+        active.remove(runId);
+    }
+
+    /** The runs this instance has open: what a stop leaves unfinished. */
+    public Set<Long> activeRunIds() {
+        return Set.copyOf(active);
     }
 
     @Override

@@ -307,10 +307,11 @@ class FaultSuiteTest {
         String crashedStatus = app.queryString("SELECT status FROM summary_run WHERE id = ?", crashedRun);
         boolean pass = TABLE.record("5. Crash mid-run", n + " active lead-days, stub LLM 400 ms, concurrency 8",
                 "Camel context stopped at " + before + "/" + n + " notes, then restarted and run again",
-                n + " notes, no duplicates, none missing",
+                n + " notes, no duplicates, none missing; the stopped run's record closed as interrupted",
                 atCrash + " notes at the stop, " + rerun.get("notesWritten").asInt() + " written by the rerun, " + notes
                         + " notes for " + distinct + " leads; the stopped run's record: " + crashedStatus,
-                notes == n && distinct == n && atCrash < n && rerun.get("notesWritten").asInt() == n - atCrash);
+                notes == n && distinct == n && atCrash < n && rerun.get("notesWritten").asInt() == n - atCrash
+                        && "interrupted".equals(crashedStatus));
         assertTrue(pass, "crash mid-run");
     }
 

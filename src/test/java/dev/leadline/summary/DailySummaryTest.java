@@ -173,4 +173,18 @@ class DailySummaryTest {
         assertEquals(401, noToken.statusCode());
         assertEquals("bad_request", JSON.readTree(badDate.body()).get("error").asText());
     }
+
+    @Test
+    void aRunLeftRunningByADeadProcessIsClosedByTheNextRun() throws Exception {
+        long workspace = app.queryLong("SELECT id FROM workspace WHERE phone_number_id = ?", phoneNumberId);
+        long dead = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "
+                + "VALUES (?, 'schedule', current_date, current_date, now() - interval '3 hours') RETURNING id", workspace);
+        long recent = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "
+                + "VALUES (?, 'schedule', current_date, current_date, now() - interval '5 minutes') RETURNING id", workspace);
+
+        runs.runDay(DAY.toString());
+
+        assertEquals("interrupted", app.queryString("SELECT status FROM summary_run WHERE id = ?", dead));
+        assertEquals("running", app.queryString("SELECT status FROM summary_run WHERE id = ?", recent), "may still be alive");
+    }
 }
