@@ -21,8 +21,8 @@ public final class ErrorResponses {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException problem = classify(failure);
         if (problem.status() >= 500) {
-            LOG.warn("{} {} failed with {}: {}", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getIn().getHeader(Exchange.HTTP_PATH), problem.status(), failure.toString(),
+            LOG.warn("{} {} failed with {}: {} (root cause: {})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
+                    exchange.getIn().getHeader(Exchange.HTTP_PATH), problem.status(), failure, rootCause(failure),
                     problem.status() == 500 ? failure : null);
         }
         exchange.getMessage().removeHeaders("*");
@@ -33,6 +33,14 @@ public final class ErrorResponses {
         body.put("detail", problem.detail());
         body.putAll(problem.extra());
         return body;
+    }
+
+    private static String rootCause(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
     static ApiException classify(Throwable failure) {
