@@ -27,6 +27,7 @@ import dev.leadline.intake.WebhookSignature;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
+import dev.leadline.summary.LlmRateLimit;
 import dev.leadline.summary.OfflineSummariser;
 import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
@@ -181,6 +182,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
                                            @PropertyInject("llm.model") String model,
                                            @PropertyInject("llm.max-retry-after-ms") long maxRetryAfterMillis) {
         return new ChatCompletions(baseUrl, model, maxRetryAfterMillis);
+    }
+
+    @BindToRegistry("llmRateLimit")
+    public LlmRateLimit llmRateLimit(@PropertyInject("llm.max-requests-per-minute") int perMinute) {
+        return new LlmRateLimit(perMinute);
     }
 
     @BindToRegistry("retryAfterDelay")

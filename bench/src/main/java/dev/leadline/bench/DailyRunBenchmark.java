@@ -1,101 +1,125 @@
 package dev.leadline.bench;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.leadline.support.LeadlineApp;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadline.support.StubLlm;
-import dev.leadline.support.SummaryRuns;
-import dev.leadline.support.Workspaces;
 
 /**
  * The daily run against its concurrency bound: N active leads with 10-30 messages each on one day, the
- * stub LLM answering after a fixed latency, and the wall time of the run against the ideal
- * N x latency / concurrency.
- *
- * <pre>args: --leads 1000,10000 --concurrency 8,32 --latency-ms 50</pre>
+ * stub LLM answering after a fixed latency; the run's wall time (its record's finished_at - started_at)
+ * against the ideal N x latency / concurrency. And a run of many leads in a 256 MiB heap, to show it
+ * streams.
  */
-public final class DailyRunBenchmark {
+final class DailyRunBenchmark {
 
     static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    public static void main(String[] args) throws Exception {
-        Map<String, String> options = Options.parse(args);
-        List<Integer> leadCounts = Options.ints(options.getOrDefault("leads", "1000"));
-        List<Integer> concurrencies = Options.ints(options.getOrDefault("concurrency", "8"));
-        int latency = Integer.parseInt(options.getOrDefault("latency-ms", "50"));
-        Table table = new Table();
+    private DailyRunBenchmark() {
+    }
+
+    static void run(List<Integer> leadCounts, List<Integer> concurrencies, int latencyMillis, Table table) throws Exception {
         for (int leads : leadCounts) {
             for (int concurrency : concurrencies) {
-                Duration wall = run(leads, concurrency, latency);
-                double ideal = leads * latency / (double) concurrency / 1000.0;
-                double seconds = wall.toMillis() / 1000.0;
-                table.add(String.format("daily run, %,d leads, concurrency %d, stub LLM %d ms", leads, concurrency, latency),
-                        String.format("%.2f s wall", seconds), String.format("%.2f s ideal (N x %d ms / %d)", ideal, latency, concurrency),
-                        String.format("%.3f", seconds / ideal));
+                try (StubLlm llm = new StubLlm();
+                     ServiceProcess service = ServiceProcess.start("daily-" + leads + "-" + concurrency, Map.of(
+                             "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
+                             "SUMMARIES_PROGRESS_EVERY", "1000",
+                             "LLM_API_KEY", StubLlm.KEY,
+                             "LLM_BASE_URL", llm.baseUrl(),
+                             "LLM_MODEL", StubLlm.MODEL,
+                             "LLM_MAX_REQUESTS_PER_MINUTE", "600000",
+                             "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
+                    llm.latency(latencyMillis);
+                    LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
+                    seed(service, leads, day);
+                    JsonNode run = runDay(service, day);
+                    double seconds = run.get("wallMillis").asLong() / 1000.0;
+                    double ideal = leads * latencyMillis / (double) concurrency / 1000.0;
+                    table.add(String.format("daily run, %,d leads, concurrency %d, stub LLM %d ms", leads, concurrency, latencyMillis),
+                            String.format("%.2f s wall (%d notes)", seconds, run.get("notesWritten").asInt()),
+                            String.format("%.2f s ideal (N x %d ms / %d)", ideal, latencyMillis, concurrency),
+                            String.format("%.3f%s", seconds / ideal, leads == 10_000 && concurrency == 32 ? " (target <= 1.15)" : ""));
+                }
             }
         }
-        table.print();
-        System.exit(0);
     }
 
-    static Duration run(int leads, int concurrency, int latencyMillis) throws Exception {
-        try (StubLlm llm = new StubLlm();
-             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
-                     "summaries.enabled", "false",
-                     "summaries.concurrency", String.valueOf(concurrency),
-                     "summaries.progress-every", "1000",
-                     "db.embedded.durable", System.getProperty("bench.durable", "true"),
-                     "llm.api-key", StubLlm.KEY,
-                     "llm.base-url", llm.baseUrl(),
-                     "llm.model", StubLlm.MODEL,
-                     "llm.max-requests-per-minute", "10000000",
-                     "db.pool-size", String.valueOf(Math.max(16, concurrency + 4))))) {
-            llm.latency(latencyMillis);
+    /** Many leads, offline summariser, -Xmx256m: the run must stream; peak heap sampled with jstat. */
+    static void streaming(int leads, Table table) throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("daily-streaming-" + leads,
+                Map.of("SUMMARIES_PROGRESS_EVERY", "10000"), List.of("-Xmx256m"))) {
             LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
-            seed(app, leads, day);
-            JsonNode run = new SummaryRuns(app, Workspaces.DEMO_TOKEN).runDay(day.toString());
-            if (run.get("notesWritten").asInt() != leads) {
-                throw new IllegalStateException("expected " + leads + " notes, run says " + run);
-            }
-            return Duration.ofMillis(app.queryLong("SELECT CAST(EXTRACT(EPOCH FROM finished_at - started_at) * 1000 AS bigint) "
-                    + "FROM summary_run WHERE id = ?", run.get("id").asLong()));
+            seed(service, leads, day);
+            double[] peak = {0};
+            Thread sampler = new Thread(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        peak[0] = Math.max(peak[0], service.heapUsedMiB());
+                        Thread.sleep(200);
+                    }
+                } catch (Exception stopped) {
+                    // done
+                }
+            });
+            sampler.start();
+            JsonNode run = runDay(service, day);
+            sampler.interrupt();
+            sampler.join();
+            table.add(String.format("daily run, %,d leads, offline summariser, -Xmx256m", leads),
+                    String.format("%.1f s wall, %d notes, peak heap %.0f MiB", run.get("wallMillis").asLong() / 1000.0,
+                            run.get("notesWritten").asInt(), peak[0]),
+                    "256 MiB heap", String.format("%.2f", peak[0] / 256));
         }
     }
 
-    /** N leads of the demo workspace, each with 10-30 messages (two in three inbound) on the given local day. */
-    static void seed(LeadlineApp app, int leads, LocalDate day) throws Exception {
-        String sql = """
-                WITH ws AS (SELECT id FROM workspace WHERE phone_number_id = ?),
+    /** Starts the day's run through the API and waits for its record to finish. */
+    static JsonNode runDay(ServiceProcess service, LocalDate day) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(service.uri("/api/summaries/run?date=" + day))
+                .header("Authorization", "Bearer " + ServiceProcess.DEMO_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long id = JSON.readTree(started.body()).get("id").asLong();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(30));
+        while (Instant.now().isBefore(deadline)) {
+            JsonNode run = JSON.readTree(http.send(HttpRequest.newBuilder(service.uri("/api/summaries/runs/" + id))
+                    .header("Authorization", "Bearer " + ServiceProcess.DEMO_TOKEN).build(), HttpResponse.BodyHandlers.ofString()).body());
+            if (!"running".equals(run.path("status").asText())) {
+                long wall = Seed.count(service, "SELECT CAST(EXTRACT(EPOCH FROM finished_at - started_at) * 1000 AS bigint) "
+                        + "FROM summary_run WHERE id = " + id);
+                return ((com.fasterxml.jackson.databind.node.ObjectNode) run).put("wallMillis", wall);
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("run " + id + " did not finish in 30 minutes");
+    }
+
+    /** N leads of the demo workspace, each with 10-30 messages (two in three inbound) on the local day. */
+    static void seed(ServiceProcess service, int leads, LocalDate day) throws Exception {
+        String dayStart = day.atStartOfDay(JAKARTA).toOffsetDateTime().toString();
+        Seed.execute(service, """
+                WITH ws AS (SELECT id FROM workspace WHERE phone_number_id = '%s'),
                 leads AS (
                     INSERT INTO lead (workspace_id, phone, name, last_activity_at)
-                    SELECT ws.id, '+62813' || lpad(g::text, 8, '0'), 'Lead ' || g, ?::timestamptz + interval '20 hours'
-                    FROM ws, generate_series(1, ?) g
+                    SELECT ws.id, '+62813' || lpad(g::text, 8, '0'), 'Lead ' || g, CAST('%s' AS timestamptz) + interval '20 hours'
+                    FROM ws, generate_series(1, %d) g
                     RETURNING id, workspace_id
                 )
                 INSERT INTO message (workspace_id, lead_id, wamid, direction, type, text, sent_at)
                 SELECT l.workspace_id, l.id, 'wamid.bench.' || l.id || '.' || k,
-                       CASE WHEN k % 3 = 0 THEN 'outbound' ELSE 'inbound' END, 'text',
-                       'Halo, saya mau tanya harga paket nomor ' || k || '?', ?::timestamptz + k * interval '10 minutes'
-                FROM leads l, LATERAL generate_series(1, 10 + (l.id % 21)::int) k
-                """;
-        String dayStart = day.atStartOfDay(JAKARTA).toOffsetDateTime().toString();
-        try (Connection c = app.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, Workspaces.DEMO_PHONE_NUMBER_ID);
-            ps.setString(2, dayStart);
-            ps.setInt(3, leads);
-            ps.setString(4, dayStart);
-            ps.executeUpdate();
-        }
-        try (Connection c = app.dataSource().getConnection(); PreparedStatement ps = c.prepareStatement("ANALYZE")) {
-            ps.execute();
-        }
+                       CASE WHEN k %% 3 = 0 THEN 'outbound' ELSE 'inbound' END, 'text',
+                       'Halo, saya mau tanya harga paket nomor ' || k || '?', CAST('%s' AS timestamptz) + k * interval '10 minutes'
+                FROM leads l, LATERAL generate_series(1, 10 + (l.id %% 21)::int) k
+                """.formatted(Seed.DEMO_PHONE_NUMBER_ID, dayStart, leads, dayStart));
     }
 }

@@ -22,6 +22,10 @@ final class Options {
         return options;
     }
 
+    static int integer(Map<String, String> options, String name, int fallback) {
+        return options.containsKey(name) ? Integer.parseInt(options.get(name)) : fallback;
+    }
+
     static List<Integer> ints(String csv) {
         List<Integer> values = new ArrayList<>();
         for (String v : csv.split(",")) {

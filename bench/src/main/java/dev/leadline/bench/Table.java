@@ -4,12 +4,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The benchmark output: workload, figure, limit, ratio, as an aligned text (and Markdown) table. */
-final class Table {
+public final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
 
     void add(String workload, String figure, String limit, String ratio) {
         rows.add(new String[] {workload, figure, limit, ratio});
+    }
+
+    int size() {
+        return rows.size();
+    }
+
+    List<String[]> rows() {
+        return rows;
     }
 
     void print() {

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# The benchmark harness. Usage: bench/run.sh <intake|daily|read|startup|all|smoke> [--option value ...]
+# Builds the project, then runs dev.leadline.bench.Bench in a plain JVM; the service under test is
+# started as its own process from this directory, as the README runs it. Set BENCH_DB_URL to use an
+# external PostgreSQL instead of the embedded one.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" dev.leadline.bench.Bench "$@"

@@ -1,0 +1,45 @@
+package dev.leadline.bench;
+
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * The benchmark harness: {@code bench/run.sh <intake|daily|read|startup|all|smoke> [--option value ...]}.
+ * Prints a table: machine, workload, figure, limit, ratio.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        run(args).print();
+        System.exit(0);
+    }
+
+    /** Runs the named benchmark(s) and answers their table. */
+    public static Table run(String[] args) throws Exception {
+        String which = args.length == 0 ? "all" : args[0];
+        Map<String, String> o = Options.parse(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
+        Table table = new Table();
+        boolean smoke = which.equals("smoke");
+        if (which.equals("intake") || which.equals("all") || smoke) {
+            IntakeBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", smoke ? 2 : 20),
+                    Options.integer(o, "leads", smoke ? 100 : 10_000), !smoke, table);
+        }
+        if (which.equals("daily") || which.equals("all") || smoke) {
+            DailyRunBenchmark.run(Options.ints(o.getOrDefault("leads", smoke ? "20" : "1000,10000")),
+                    Options.ints(o.getOrDefault("concurrency", smoke ? "4" : "8,32")),
+                    Options.integer(o, "latency-ms", 50), table);
+            DailyRunBenchmark.streaming(Options.integer(o, "stream-leads", smoke ? 200 : 100_000), table);
+        }
+        if (which.equals("read") || which.equals("all") || smoke) {
+            ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
+                    Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 2 : 20), table);
+        }
+        if (which.equals("startup") || which.equals("all") || smoke) {
+            StartupBenchmark.run(Options.integer(o, "runs", smoke ? 1 : 3), table);
+        }
+        return table;
+    }
+}

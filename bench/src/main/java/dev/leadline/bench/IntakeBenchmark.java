@@ -1,0 +1,92 @@
+package dev.leadline.bench;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.support.Webhooks;
+
+/**
+ * Intake throughput and latency: signed Kapso deliveries (80% existing leads, 20% new; 10% batched) from
+ * N connections, against pgbench doing the same SQL per message with the same mix and connections.
+ */
+final class IntakeBenchmark {
+
+    static final String SECRET = "demo-secret";
+    static final int BATCH_PERCENT = 10;
+    static final int BATCH_SIZE = 5;
+    static final int EXISTING_PERCENT = 80;
+
+    private IntakeBenchmark() {
+    }
+
+    record Figures(double serviceMsgsPerSecond, double pgbenchMsgsPerSecond, double p50Millis, double p99Millis,
+                   double halfRateMsgsPerSecond, long rssAfterStartMiB, long rssAfterMiB, long startupMillis) {
+    }
+
+    static Figures run(int clients, int seconds, int seededLeads, boolean install, Table table) throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("intake", Map.of("DB_POOL_SIZE", String.valueOf(clients)), List.of())) {
+            long rssAfterStart = service.rssMiB();
+            Seed.leads(service, seededLeads, Instant.now().toString());
+            Random random = new Random(7);
+            Load load = new Load(clients);
+            // warm-up, then saturation
+            load.closedLoop(clients, Duration.ofSeconds(Math.max(2, seconds / 4)), i -> delivery(service, random, seededLeads, "w" + i));
+            Load.Result saturation = load.closedLoop(clients, Duration.ofSeconds(seconds),
+                    i -> delivery(service, random, seededLeads, "s" + i));
+            double deliveriesPerSecond = saturation.requests() / saturation.seconds();
+            Load.Result half = load.openLoop(deliveriesPerSecond / 2, Duration.ofSeconds(seconds),
+                    i -> delivery(service, random, seededLeads, "h" + i));
+            long rssAfter = service.rssMiB();
+            double pgbench = PgBench.available(install)
+                    ? PgBench.messagesPerSecond(service, clients, seconds, BATCH_PERCENT, BATCH_SIZE, EXISTING_PERCENT, seededLeads)
+                    : Double.NaN;
+            Figures f = new Figures(saturation.unitsPerSecond(), pgbench, half.p50(), half.p99(), half.unitsPerSecond(),
+                    rssAfterStart, rssAfter, service.startupMillis());
+            String mix = String.format("80%% existing / 20%% new leads, %d%% batched x%d, %d connections", BATCH_PERCENT, BATCH_SIZE, clients);
+            table.add("intake at saturation (" + mix + ")",
+                    String.format("%.0f msgs/s (%d failed requests)", f.serviceMsgsPerSecond(), saturation.failures()),
+                    Double.isNaN(pgbench) ? "pgbench not available" : String.format("%.0f msgs/s pgbench, same SQL and mix", pgbench),
+                    Double.isNaN(pgbench) ? "n/a" : String.format("%.2f (target >= 0.8)", f.serviceMsgsPerSecond() / pgbench));
+            table.add(String.format("intake latency at half saturation (%.0f msgs/s offered)", f.halfRateMsgsPerSecond()),
+                    String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", f.p50Millis(), f.p99Millis(), half.failures()),
+                    "p50 < 5 ms, p99 < 25 ms",
+                    String.format("%.2f / %.2f", f.p50Millis() / 5, f.p99Millis() / 25));
+            table.add("service resident memory", String.format("%d MiB after start, %d MiB after the intake benchmark",
+                    rssAfterStart, rssAfter), "-", "-");
+            return f;
+        }
+    }
+
+    /** One signed delivery: mostly a single message, sometimes a batch; its units are its messages. */
+    static Load.Call delivery(ServiceProcess service, Random random, int seededLeads, String id) {
+        int messages;
+        ObjectNode body;
+        synchronized (random) {
+            boolean batched = random.nextInt(100) < BATCH_PERCENT;
+            messages = batched ? BATCH_SIZE : 1;
+            List<ObjectNode> events = new ArrayList<>();
+            for (int m = 0; m < messages; m++) {
+                long lead = random.nextInt(100) < EXISTING_PERCENT ? 1 + random.nextInt(seededLeads)
+                        : seededLeads + 1 + random.nextInt(90_000_000);
+                events.add(Webhooks.received(Seed.DEMO_PHONE_NUMBER_ID, "wamid.bench." + id + "." + m + "." + random.nextLong(),
+                        Seed.phone(lead), "Halo, saya mau tanya harga paket bulanan?", Instant.now().getEpochSecond()));
+            }
+            body = batched ? Webhooks.batch(events.toArray(ObjectNode[]::new)) : events.get(0);
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(service.uri("/webhooks/kapso"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                .header("Content-Type", "application/json")
+                .header("X-Webhook-Event", Webhooks.RECEIVED)
+                .header("X-Webhook-Signature", Webhooks.sign(SECRET, bytes))
+                .timeout(Duration.ofSeconds(30)).build();
+        return new Load.Call(request, messages);
+    }
+}

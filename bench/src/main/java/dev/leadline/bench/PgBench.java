@@ -1,0 +1,111 @@
+package dev.leadline.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL's own limit for the intake: pgbench running the service's store-message.sql (the very
+ * file, its named parameters turned into pgbench variables) with the same mix and connections.
+ */
+final class PgBench {
+
+    private PgBench() {
+    }
+
+    /** pgbench on the PATH; installed from Debian's postgresql-15 when missing, if asked and we are root. */
+    static boolean available(boolean install) throws IOException, InterruptedException {
+        if (onPath()) {
+            return true;
+        }
+        if (install && "root".equals(System.getProperty("user.name"))) {
+            System.out.println("pgbench missing: installing Debian's postgresql-15 (apt-get)");
+            new ProcessBuilder("bash", "-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-15")
+                    .inheritIO().start().waitFor();
+        }
+        return onPath();
+    }
+
+    private static boolean onPath() throws IOException, InterruptedException {
+        return new ProcessBuilder("bash", "-c", "command -v pgbench").start().waitFor() == 0;
+    }
+
+    /**
+     * One message the way the service stores it: the workspace lookup of the delivery, then the
+     * statement. existingPercent of the phones are among the seeded leads, the rest are new.
+     */
+    static String script(int messagesPerDelivery, int existingPercent, int seededLeads) throws IOException {
+        String store;
+        try (InputStream in = PgBench.class.getResourceAsStream("/sql/intake/store-message.sql")) {
+            store = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String lookup;
+        try (InputStream in = PgBench.class.getResourceAsStream("/sql/intake/workspace-by-phone-number-id.sql")) {
+            lookup = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String phone = "('+62813' || lpad(CAST(:lead AS text), 8, '0'))";
+        String statement = strip(store)
+                .replace(":#workspaceId", ":ws")
+                .replace(":#phone", phone)
+                .replace(":#contactName", "'Bench'")
+                .replace(":#sentAt", "now()")
+                .replace(":#conversationId", "('conv-' || " + phone + ")")
+                .replace(":#conversationStatus", "'active'")
+                .replace(":#wamid", "('wamid.pgbench.' || :client_id || '.' || :wamid)")
+                .replace(":#direction", "'inbound'")
+                .replace(":#type", "'text'")
+                .replace(":#text", "'Halo, saya mau tanya harga paket bulanan?'")
+                .replace(":#mediaUrl", "NULL");
+        StringBuilder sb = new StringBuilder();
+        sb.append("\\set ws 1\n");
+        sb.append(strip(lookup).replace(":#${variable.phoneNumberId}", "'" + Seed.DEMO_PHONE_NUMBER_ID + "'")).append(";\n");
+        for (int i = 0; i < messagesPerDelivery; i++) {
+            sb.append("\\set wamid random(1, 9000000000000000)\n");
+            sb.append("\\set pick random(1, 100)\n");
+            sb.append("\\if :pick <= ").append(existingPercent).append("\n");
+            sb.append("\\set lead random(1, ").append(seededLeads).append(")\n");
+            sb.append("\\else\n");
+            sb.append("\\set lead random(").append(seededLeads + 1).append(", 99999999)\n");
+            sb.append("\\endif\n");
+            sb.append(statement).append(";\n");
+        }
+        return sb.toString();
+    }
+
+    /** The statement on one line, without its comments: pgbench reads a statement up to its semicolon. */
+    private static String strip(String sql) {
+        return sql.lines().filter(l -> !l.trim().startsWith("--")).map(String::trim)
+                .reduce((a, b) -> a + " " + b).orElse("").replace(";", "");
+    }
+
+    /** Messages per second pgbench sustains with the mix: 1 - batchShare single, batchShare batches. */
+    static double messagesPerSecond(ServiceProcess service, int clients, int seconds, int batchPercent, int batchSize,
+                                    int existingPercent, int seededLeads) throws IOException, InterruptedException {
+        Path dir = Path.of("target", "bench");
+        Files.createDirectories(dir);
+        Path single = dir.resolve("intake-single.sql");
+        Path batch = dir.resolve("intake-batch.sql");
+        Files.writeString(single, script(1, existingPercent, seededLeads));
+        Files.writeString(batch, script(batchSize, existingPercent, seededLeads));
+        List<String> command = List.of("pgbench", "-n", "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds),
+                "-f", single + "@" + (100 - batchPercent), "-f", batch + "@" + batchPercent,
+                "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", "postgres");
+        Process pgbench = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (pgbench.waitFor() != 0) {
+            throw new IllegalStateException("pgbench failed:\n" + out);
+        }
+        Files.writeString(dir.resolve("pgbench-output.txt"), out);
+        Matcher tps = Pattern.compile("SQL script (\\d+):.*?tps = ([0-9.]+)", Pattern.DOTALL).matcher(out);
+        double messages = 0;
+        while (tps.find()) {
+            messages += Double.parseDouble(tps.group(2)) * ("1".equals(tps.group(1)) ? 1 : batchSize);
+        }
+        return messages;
+    }
+}

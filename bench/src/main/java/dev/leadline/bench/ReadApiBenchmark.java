@@ -1,0 +1,149 @@
+package dev.leadline.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntFunction;
+
+import dev.leadline.api.Cursor;
+
+/**
+ * The timeline and the lead list at scale: N leads and M notes (one lead with a long timeline), each
+ * endpoint at a fixed request rate, p50/p99; and EXPLAIN of each query, which must use its index.
+ */
+final class ReadApiBenchmark {
+
+    static final int HOT_LEAD_NOTES = 20_000;
+
+    private ReadApiBenchmark() {
+    }
+
+    static void run(int leads, int notes, int rate, int seconds, Table table) throws Exception {
+        try (ServiceProcess service = ServiceProcess.start("read-api", Map.of(), List.of())) {
+            Seed.leads(service, leads, Instant.now().toString());
+            long first = Seed.count(service, "SELECT min(id) FROM lead");
+            long hot = first;
+            int perLead = Math.max(1, (notes - HOT_LEAD_NOTES) / leads);
+            Seed.execute(service, """
+                    INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at, day, generator)
+                    SELECT l.workspace_id, l.id, k.kind, 'Catatan ' || g || ' untuk ' || l.name, 'system-daily-summary',
+                           now() - (g * interval '1 day') - (l.id %% 1000) * interval '1 second',
+                           CASE WHEN k.kind = 'daily_summary' THEN CAST(now() - g * interval '1 day' AS date) END,
+                           CASE WHEN k.kind = 'daily_summary' THEN 'offline' END
+                    FROM lead l, generate_series(1, %d) g,
+                         LATERAL (SELECT (ARRAY['daily_summary', 'manual', 'status_change'])[1 + g %% 3] AS kind) k
+                    WHERE l.id <> %d;
+                    INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at)
+                    SELECT workspace_id, id, 'manual', 'Catatan panjang ' || g, 'agent', now() - g * interval '1 minute'
+                    FROM lead, generate_series(1, %d) g WHERE id = %d;
+                    """.formatted(perLead, hot, HOT_LEAD_NOTES, hot));
+            long noteCount = Seed.count(service, "SELECT count(*) FROM note");
+            String deepCursor = deepCursor(service, hot, HOT_LEAD_NOTES / 2);
+            Random random = new Random(11);
+            Load load = new Load(32);
+            Map<String, IntFunction<Load.Call>> workloads = new java.util.LinkedHashMap<>();
+            workloads.put("GET /api/leads/{id}/timeline, first page, random lead",
+                    i -> get(service, "/api/leads/" + (first + 1 + next(random, leads - 1)) + "/timeline?limit=50"));
+            workloads.put("GET /api/leads/{id}/timeline, page at note " + HOT_LEAD_NOTES / 2 + " of " + HOT_LEAD_NOTES + " (cursor)",
+                    i -> get(service, "/api/leads/" + hot + "/timeline?limit=50&cursor=" + deepCursor));
+            workloads.put("GET /api/leads/{id}/timeline?kind=daily_summary&from=..&to=..",
+                    i -> get(service, "/api/leads/" + (first + 1 + next(random, leads - 1)) + "/timeline?kind=daily_summary&from="
+                            + Instant.now().minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC).toLocalDate() + "&to="
+                            + Instant.now().atOffset(ZoneOffset.UTC).toLocalDate()));
+            workloads.put("GET /api/leads?status=qualified (first page)", i -> get(service, "/api/leads?status=qualified&limit=50"));
+            workloads.put("GET /api/leads?activeSince=..&status=won", i -> get(service, "/api/leads?status=won&limit=50&activeSince="
+                    + Instant.now().minus(Duration.ofHours(2)).toString()));
+            workloads.put("GET /api/leads?q=<partial phone>", i -> get(service, "/api/leads?q=0813" + String.format("%04d", next(random, 9999))));
+            workloads.put("GET /api/leads?q=<name>", i -> get(service, "/api/leads?q=Lead%20" + (1 + next(random, leads - 1))));
+            for (Map.Entry<String, IntFunction<Load.Call>> w : workloads.entrySet()) {
+                load.openLoop(rate, Duration.ofSeconds(Math.max(1, seconds / 4)), w.getValue()); // warm-up
+                Load.Result r = load.openLoop(rate, Duration.ofSeconds(seconds), w.getValue());
+                table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
+                        String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", r.p50(), r.p99(), r.failures()),
+                        "p99 < 10 ms", String.format("%.2f", r.p99() / 10));
+            }
+            for (String[] query : explainQueries(first + 1, hot, deepCursor)) {
+                String plan = explain(service, query[1]);
+                boolean indexed = plan.contains("Index") && !plan.contains("Seq Scan on note") && !plan.contains("Seq Scan on lead");
+                table.add("EXPLAIN " + query[0], indexed ? "index scan" : "NOT indexed: " + plan.lines().findFirst().orElse(""),
+                        "index scan", indexed ? "ok" : "FAIL");
+                java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", "explain-" + query[0].replaceAll("[^a-z]+", "-") + ".txt"), plan);
+            }
+        }
+    }
+
+    private static int next(Random random, int bound) {
+        synchronized (random) {
+            return random.nextInt(Math.max(1, bound));
+        }
+    }
+
+    static Load.Call get(ServiceProcess service, String path) {
+        return new Load.Call(HttpRequest.newBuilder(service.uri(path)).header("Authorization", "Bearer " + ServiceProcess.DEMO_TOKEN)
+                .timeout(Duration.ofSeconds(30)).GET().build(), 1);
+    }
+
+    static String deepCursor(ServiceProcess service, long lead, int offset) throws Exception {
+        try (Connection c = service.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT added_at, id FROM note WHERE lead_id = " + lead
+                     + " ORDER BY added_at DESC, id DESC OFFSET " + offset + " LIMIT 1")) {
+            rs.next();
+            return new Cursor(rs.getObject(1, java.time.OffsetDateTime.class), rs.getLong(2)).encode();
+        }
+    }
+
+    /** The service's own SQL files with literal values in place of their parameters. */
+    static List<String[]> explainQueries(long lead, long hot, String deepCursor) throws IOException {
+        Cursor cursor = Cursor.decode(deepCursor);
+        List<String[]> queries = new ArrayList<>();
+        String timeline = sql("/sql/api/list-lead-timeline.sql");
+        queries.add(new String[] {"timeline first page", bind(timeline, Map.of("leadId", String.valueOf(lead), "workspaceId", "1",
+                "kind", "NULL", "fromAt", "NULL", "toAt", "NULL", "cursorAt", "NULL", "cursorId", "NULL", "fetch", "51"))});
+        queries.add(new String[] {"timeline deep cursor page", bind(timeline, Map.of("leadId", String.valueOf(hot), "workspaceId", "1",
+                "kind", "NULL", "fromAt", "NULL", "toAt", "NULL", "cursorAt", "'" + cursor.at() + "'", "cursorId",
+                String.valueOf(cursor.id()), "fetch", "51"))});
+        String leads = sql("/sql/api/list-leads.sql");
+        queries.add(new String[] {"lead list status filter", bind(leads, Map.of("workspaceId", "1", "status", "'qualified'",
+                "activeSince", "NULL", "namePattern", "NULL", "phonePattern", "NULL", "cursorAt", "NULL", "cursorId", "NULL", "fetch", "51"))});
+        queries.add(new String[] {"lead list phone search", bind(leads, Map.of("workspaceId", "1", "status", "NULL",
+                "activeSince", "NULL", "namePattern", "'%0813001%'", "phonePattern", "'%6281300123%'", "cursorAt", "NULL",
+                "cursorId", "NULL", "fetch", "51"))});
+        return queries;
+    }
+
+    static String sql(String resource) throws IOException {
+        try (InputStream in = ReadApiBenchmark.class.getResourceAsStream(resource)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    static String bind(String sql, Map<String, String> values) {
+        String bound = sql;
+        for (Map.Entry<String, String> v : values.entrySet()) {
+            bound = bound.replace(":#" + v.getKey(), v.getValue());
+        }
+        return bound;
+    }
+
+    static String explain(ServiceProcess service, String sql) throws Exception {
+        StringBuilder plan = new StringBuilder();
+        try (Connection c = service.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, BUFFERS) " + sql)) {
+            while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+            }
+        }
+        return plan.toString();
+    }
+}
