@@ -75,10 +75,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("database", database);
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
-        // too (caller runs), so the stream of leads is read no faster than it is summarised.
+        // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue
+        // holds four rounds, so the workers still have work while the splitting thread runs a lead-day.
         int concurrency = Integer.parseInt(property(context, "summaries.concurrency"));
         ThreadPoolProfile summaryThreads = new ThreadPoolProfileBuilder("summaryThreads")
-                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency)
+                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency * 4)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
         context.getRegistry().bind("summaryThreads",
                 context.getExecutorServiceManager().newThreadPool(this, "summaryThreads", summaryThreads));

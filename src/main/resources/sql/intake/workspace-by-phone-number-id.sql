@@ -4,4 +4,4 @@ SELECT id              AS "workspaceId",
        webhook_secret  AS "webhookSecret",
        default_country AS "defaultCountry"
 FROM workspace
-WHERE phone_number_id = :#${variable.phoneNumberId}
+WHERE phone_number_id = CAST(:#phoneNumberId AS text)

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadline.intake.IntakeItem;
 import dev.leadline.intake.KapsoEvents;
 import dev.leadline.intake.MetaEvents;
 import dev.leadline.intake.WebhookJson;
@@ -42,7 +43,7 @@ public final class DeadLetterReplay {
     }
 
     /** The business number the kept event is for: it selects the workspace now. */
-    public String phoneNumberId(@Body List<Map<String, Object>> items) {
-        return items.isEmpty() ? null : (String) items.get(0).get("phoneNumberId");
+    public Map<String, Object> deliveryKey(@Body List<Map<String, Object>> items) {
+        return IntakeItem.deliveryKey(items.isEmpty() ? null : (String) items.get(0).get(IntakeItem.PHONE_NUMBER_ID));
     }
 }

@@ -1,5 +1,6 @@
 package dev.leadline.intake;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -41,6 +42,13 @@ public final class IntakeItem {
         PAYLOAD, DEDUP_KEY};
 
     private IntakeItem() {
+    }
+
+    /** The parameters of the workspace lookup (a map, which camel-sql reads without conversion). */
+    public static Map<String, Object> deliveryKey(String phoneNumberId) {
+        Map<String, Object> key = new HashMap<>();
+        key.put(PHONE_NUMBER_ID, phoneNumberId);
+        return key;
     }
 
     static Map<String, Object> create(String source, String event, String action) {

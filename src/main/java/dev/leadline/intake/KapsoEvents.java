@@ -14,11 +14,14 @@ public final class KapsoEvents {
     static final String SENT = "whatsapp.message.sent";
     static final String CONVERSATION_PREFIX = "whatsapp.conversation.";
 
-    /** The business number the delivery is for: it selects the workspace, and so the signing secret. */
-    public String deliveryPhoneNumberId(JsonNode root) {
+    /**
+     * The business number the delivery is for, as the parameters of the workspace lookup: it selects
+     * the workspace, and so the signing secret.
+     */
+    public Map<String, Object> deliveryKey(JsonNode root) {
         JsonNode first = isBatch(root) ? root.path("data").path(0) : root;
         String id = WhatsAppMessages.textOrNull(first.path("phone_number_id"));
-        return id != null ? id : WhatsAppMessages.textOrNull(first.path("conversation").path("phone_number_id"));
+        return IntakeItem.deliveryKey(id != null ? id : WhatsAppMessages.textOrNull(first.path("conversation").path("phone_number_id")));
     }
 
     public List<Map<String, Object>> read(JsonNode root, String eventHeader) {

@@ -34,9 +34,9 @@ public final class MetaEvents {
         return challenge;
     }
 
-    public String deliveryPhoneNumberId(JsonNode root) {
-        return WhatsAppMessages.textOrNull(
-                root.path("entry").path(0).path("changes").path(0).path("value").path("metadata").path("phone_number_id"));
+    public Map<String, Object> deliveryKey(JsonNode root) {
+        return IntakeItem.deliveryKey(WhatsAppMessages.textOrNull(
+                root.path("entry").path(0).path("changes").path(0).path("value").path("metadata").path("phone_number_id")));
     }
 
     public List<Map<String, Object>> read(JsonNode root) {

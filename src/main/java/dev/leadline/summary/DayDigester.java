@@ -29,17 +29,22 @@ public final class DayDigester {
         this.maxInputChars = maxInputChars;
     }
 
+    /** @param events the day's messages and status changes, oldest first (lead-day-events.sql) */
     public DayDigest digest(@Variable("leadDay") Map<String, Object> leadDay,
                             @Variable("timeZone") String timeZone,
-                            @Variable("dayMessages") List<Map<String, Object>> messages,
-                            @Variable("statusChanges") List<Map<String, Object>> statusChanges) {
+                            @Variable("dayEvents") List<Map<String, Object>> events) {
         ZoneId zone = ZoneId.of(timeZone);
         int inbound = 0;
         int outbound = 0;
         String lastQuestion = null;
         StringBuilder leadText = new StringBuilder();
-        List<String> lines = new ArrayList<>(messages.size());
-        for (Map<String, Object> m : messages) {
+        List<String> lines = new ArrayList<>(events.size());
+        List<String> changes = new ArrayList<>();
+        for (Map<String, Object> m : events) {
+            if ("status_change".equals(m.get("kind"))) {
+                changes.add(String.valueOf(m.get("text")));
+                continue;
+            }
             boolean fromLead = "inbound".equals(m.get("direction"));
             String text = m.get("text") == null ? "[" + m.get("type") + "]" : m.get("text").toString();
             if (fromLead) {
@@ -67,7 +72,6 @@ public final class DayDigester {
             kept.addFirst(line);
             used += line.length() + 1;
         }
-        List<String> changes = statusChanges.stream().map(c -> c.get("content").toString()).collect(Collectors.toList());
         return new DayDigest(((Number) leadDay.get("leadId")).longValue(), (String) leadDay.get("leadName"),
                 leadDay.get("day").toString(), timeZone, inbound, outbound, topics(leadText.toString()),
                 language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size());

@@ -15,12 +15,14 @@ import org.junit.jupiter.api.Test;
 class DayDigesterTest {
 
     static Map<String, Object> message(String direction, String text, String utc) {
-        return Map.of("direction", direction, "type", "text", "text", text, "sentAt", Timestamp.from(Instant.parse(utc)));
+        return Map.of("kind", "message", "direction", direction, "type", "text", "text", text,
+                "sentAt", Timestamp.from(Instant.parse(utc)));
     }
 
     static DayDigest digest(int budget, List<Map<String, Object>> messages) {
-        return new DayDigester(budget).digest(Map.of("leadId", 7L, "leadName", "Siti", "day", "2025-11-25"),
-                "Asia/Jakarta", messages, List.of(Map.of("content", "new → contacted")));
+        List<Map<String, Object>> events = new ArrayList<>(messages);
+        events.add(Map.of("kind", "status_change", "text", "new → contacted", "sentAt", Timestamp.from(Instant.parse("2025-11-25T03:00:00Z"))));
+        return new DayDigester(budget).digest(Map.of("leadId", 7L, "leadName", "Siti", "day", "2025-11-25"), "Asia/Jakarta", events);
     }
 
     @Test

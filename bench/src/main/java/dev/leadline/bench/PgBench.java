@@ -63,7 +63,7 @@ final class PgBench {
                 .replace(":#mediaUrl", "NULL");
         StringBuilder sb = new StringBuilder();
         sb.append("\\set ws 1\n");
-        sb.append(strip(lookup).replace(":#${variable.phoneNumberId}", "'" + Seed.DEMO_PHONE_NUMBER_ID + "'")).append(";\n");
+        sb.append(strip(lookup).replace("CAST(:#phoneNumberId AS text)", "'" + Seed.DEMO_PHONE_NUMBER_ID + "'")).append(";\n");
         for (int i = 0; i < messagesPerDelivery; i++) {
             sb.append("\\set wamid random(1, 9000000000000000)\n");
             sb.append("\\set pick random(1, 100)\n");

@@ -1,0 +1,21 @@
+-- A lead's local day in one round trip, oldest first: its messages in both directions (the 1000 most
+-- recent: far more than the input budget keeps, so the cut stays on the newest) and its status
+-- changes (their timeline text, "new → contacted").
+WITH bounds AS (
+    SELECT CAST(CAST(:#${variable.leadDay[day]} AS date) AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text) AS day_start,
+           CAST(CAST(:#${variable.leadDay[day]} AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text) AS day_end
+)
+SELECT kind, direction, type, text, "sentAt"
+FROM (
+    (SELECT 'message' AS kind, m.id, m.direction, m.type, m.text, m.sent_at AS "sentAt"
+     FROM message m, bounds b
+     WHERE m.lead_id = :#${variable.leadDay[leadId]} AND m.sent_at >= b.day_start AND m.sent_at < b.day_end
+     ORDER BY m.sent_at DESC, m.id DESC
+     LIMIT 1000)
+    UNION ALL
+    (SELECT 'status_change', n.id, NULL, NULL, n.content, n.added_at
+     FROM note n, bounds b
+     WHERE n.lead_id = :#${variable.leadDay[leadId]} AND n.kind = 'status_change'
+       AND n.added_at >= b.day_start AND n.added_at < b.day_end)
+) day_events
+ORDER BY "sentAt", id
