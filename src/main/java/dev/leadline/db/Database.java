@@ -87,7 +87,10 @@ public final class Database extends ServiceSupport {
         config.setConnectionTimeout(settings.connectionTimeout().toMillis());
         // A statement that runs away must not hold a connection (or a webhook) forever; and a server that
         // stops answering altogether is given up on by the socket a little after that.
-        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis());
+        // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
+        // which a generic plan could only serve with a scan.
+        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
+                + "; SET plan_cache_mode = force_custom_plan");
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         // Start even when the database is down; requests then get 503 until it is back.

@@ -1,0 +1,34 @@
+package dev.leadline.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every benchmark of bench/ at a tiny size, so the harness can't rot: it must start the service,
+ * drive each workload to completion and produce its figures. No timing is asserted here; the figures
+ * are in BENCHMARKS.md.
+ */
+class BenchmarkSmokeTest {
+
+    @Test
+    void everyBenchmarkRunsAtASmokeSizeAndReportsItsFigures() throws Exception {
+        Table table = Bench.run(new String[] {"smoke"});
+
+        List<String[]> rows = table.rows();
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("intake at saturation") && r[1].matches("\\d+ msgs/s \\(0 failed.*")),
+                "intake throughput measured without failures");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("intake latency") && r[1].startsWith("p50 ")), "intake latency measured");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("daily run, 20 leads") && r[1].contains("(20 notes;")),
+                "the daily run wrote every note");
+        assertTrue(rows.stream().anyMatch(r -> r[0].contains("-Xmx256m") && r[1].contains("200 notes")), "the streaming run wrote every note");
+        assertEquals(7, rows.stream().filter(r -> r[0].startsWith("GET /api/leads") && r[1].contains("(0 failed)")).count(),
+                "every read workload answered every request");
+        assertEquals(4, rows.stream().filter(r -> r[0].startsWith("EXPLAIN")).count(), "every read query explained");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("start-up") && r[1].matches("\\d+ ms to the first served request.*")),
+                "start-up measured");
+    }
+}
