@@ -2,7 +2,6 @@ package dev.leadline.reliability;
 
 import static dev.leadline.support.Webhooks.JSON;
 
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,16 +50,7 @@ final class AuthorizationMatrix {
 
     private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
         requests++;
-        HttpRequest.Builder r = HttpRequest.newBuilder(app.uri(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("If-Match", "\"0\"");
-        if (body != null) {
-            r.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        return app.send(r);
+        return app.call(method, path, body, token, "If-Match", "\"0\"");
     }
 
     private void expectStatus(String what, HttpResponse<String> response, int status) {

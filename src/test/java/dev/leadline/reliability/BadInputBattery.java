@@ -65,16 +65,7 @@ final class BadInputBattery {
     }
 
     private HttpResponse<String> api(String method, String path, String body, String token) throws Exception {
-        HttpRequest.Builder r = HttpRequest.newBuilder(app.uri(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            r.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            r.header("Authorization", "Bearer " + token);
-        }
-        r.header("If-Match", "\"0\"");
-        return app.send(r);
+        return app.call(method, path, body, token, "If-Match", "\"0\"");
     }
 
     /** Checks one case: the expected status (exact), the error shape on 4xx, never a 5xx. */

@@ -70,20 +70,17 @@ class FaultSuiteTest {
     }
 
     static LeadlineApp startApp() throws Exception {
-        return LeadlineApp.start(dataDir, Map.ofEntries(
+        return LeadlineApp.start(dataDir, LeadlineApp.settings(llm.serviceProperties(), Map.ofEntries(
                 Map.entry("summaries.enabled", "false"),
                 Map.entry("admin.token", ADMIN),
                 Map.entry("webhook.fallback-secret", LeadlineApp.FALLBACK_SECRET),
-                Map.entry("llm.api-key", StubLlm.KEY),
-                Map.entry("llm.base-url", llm.baseUrl()),
-                Map.entry("llm.model", StubLlm.MODEL),
                 Map.entry("llm.timeout-ms", "1000"),
                 Map.entry("llm.max-retries", "2"),
                 Map.entry("llm.retry-delay-ms", "20"),
                 Map.entry("llm.max-retry-delay-ms", "100"),
                 Map.entry("llm.max-retry-after-ms", "1000"),
                 Map.entry("llm.circuit-breaker.window-size", "1000"),
-                Map.entry("llm.circuit-breaker.minimum-calls", "1000")));
+                Map.entry("llm.circuit-breaker.minimum-calls", "1000"))));
     }
 
     @AfterAll

@@ -27,18 +27,15 @@ class LlmCircuitBreakerTest {
         int leads = 12;
         int maxRetries = 2;
         try (StubLlm llm = new StubLlm();
-             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.ofEntries(
+             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), LeadlineApp.settings(llm.serviceProperties(), Map.ofEntries(
                      Map.entry("summaries.enabled", "false"),
-                     Map.entry("llm.api-key", StubLlm.KEY),
-                     Map.entry("llm.base-url", llm.baseUrl()),
-                     Map.entry("llm.model", StubLlm.MODEL),
                      Map.entry("llm.max-retries", String.valueOf(maxRetries)),
                      Map.entry("llm.retry-delay-ms", "20"),
                      Map.entry("llm.max-retry-delay-ms", "50"),
                      Map.entry("llm.circuit-breaker.window-size", "6"),
                      Map.entry("llm.circuit-breaker.minimum-calls", "6"),
                      Map.entry("llm.circuit-breaker.open-seconds", "2"),
-                     Map.entry("summaries.concurrency", "2")))) {
+                     Map.entry("summaries.concurrency", "2"))))) {
             Webhooks webhooks = new Webhooks(app, Workspaces.DEMO_SECRET);
             for (int i = 0; i < leads; i++) {
                 long at = day.atTime(LocalTime.NOON).atZone(jakarta).toEpochSecond();

@@ -38,11 +38,8 @@ class LlmSummaryTest {
     @BeforeAll
     static void start() throws Exception {
         llm = new StubLlm();
-        app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.ofEntries(
+        app = LeadlineApp.start(LeadlineApp.freshDataDir(), LeadlineApp.settings(llm.serviceProperties(), Map.ofEntries(
                 Map.entry("summaries.enabled", "false"),
-                Map.entry("llm.api-key", StubLlm.KEY),
-                Map.entry("llm.base-url", llm.baseUrl()),
-                Map.entry("llm.model", StubLlm.MODEL),
                 Map.entry("llm.timeout-ms", "800"),
                 Map.entry("llm.max-retries", "3"),
                 Map.entry("llm.retry-delay-ms", "50"),
@@ -50,7 +47,7 @@ class LlmSummaryTest {
                 // faults are scripted here; the breaker has its own test
                 Map.entry("llm.circuit-breaker.window-size", "1000"),
                 Map.entry("llm.circuit-breaker.minimum-calls", "1000"),
-                Map.entry("summaries.max-input-chars", "600")));
+                Map.entry("summaries.max-input-chars", "600"))));
         webhooks = new Webhooks(app, Workspaces.DEMO_SECRET);
         runs = new SummaryRuns(app, Workspaces.DEMO_TOKEN);
     }

@@ -77,6 +77,16 @@ public final class LeadlineApp implements AutoCloseable {
         return new LeadlineApp(dataDir, overrides);
     }
 
+    /** Settings merged in order, the later winning. */
+    @SafeVarargs
+    public static Map<String, String> settings(Map<String, String>... maps) {
+        Map<String, String> merged = new HashMap<>();
+        for (Map<String, String> m : maps) {
+            merged.putAll(m);
+        }
+        return merged;
+    }
+
     public static Path freshDataDir() throws IOException {
         Path root = Path.of("target", "test-pg");
         Files.createDirectories(root);
@@ -114,6 +124,23 @@ public final class LeadlineApp implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request);
+    }
+
+    /** A REST call: a JSON body when given, a bearer token when given, and any further headers. */
+    public HttpResponse<String> call(String method, String path, String jsonBody, String token, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).method(method,
+                jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        if (jsonBody != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         if (headers.length > 0) {
             request.headers(headers);

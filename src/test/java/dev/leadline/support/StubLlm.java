@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -72,6 +73,11 @@ public final class StubLlm implements AutoCloseable {
         server.createContext("/v1/chat/completions", this::handle);
         server.setExecutor(Executors.newCachedThreadPool());
         server.start();
+    }
+
+    /** The service settings that point it at this stub. */
+    public Map<String, String> serviceProperties() {
+        return Map.of("llm.api-key", KEY, "llm.base-url", baseUrl(), "llm.model", MODEL);
     }
 
     public String baseUrl() {

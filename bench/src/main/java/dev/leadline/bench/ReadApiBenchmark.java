@@ -34,7 +34,7 @@ final class ReadApiBenchmark {
             Seed.leads(service, leads, Instant.now().toString());
             long first = Seed.count(service, "SELECT min(id) FROM lead");
             long hot = first;
-            int perLead = Math.max(1, (notes - HOT_LEAD_NOTES) / leads);
+            int perLead = Math.max(1, (notes - HOT_LEAD_NOTES + leads - 1) / leads);
             Seed.execute(service, """
                     INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at, day, generator)
                     SELECT l.workspace_id, l.id, k.kind, 'Catatan ' || g || ' untuk ' || l.name, 'system-daily-summary',
