@@ -35,12 +35,4 @@ public final class PhoneCanonicalizer {
     public int countryCallingCode(String region) {
         return PHONES.getCountryCodeForRegion(region);
     }
-
-    /** Masks all but the last four digits, for logs. */
-    public static String mask(String phone) {
-        if (phone == null || phone.length() <= 4) {
-            return "****";
-        }
-        return "*".repeat(phone.length() - 4) + phone.substring(phone.length() - 4);
-    }
 }

@@ -25,10 +25,6 @@ public final class SummaryPrompt {
         this.maxTokens = maxTokens;
     }
 
-    public String model() {
-        return model;
-    }
-
     public String request(DayDigest day) {
         ObjectNode request = JSON.createObjectNode();
         request.put("model", model);

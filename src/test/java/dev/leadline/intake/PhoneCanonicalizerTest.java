@@ -30,9 +30,4 @@ class PhoneCanonicalizerTest {
     void rejectsWhatIsNotAPhoneNumber(String raw) {
         assertNull(phones.toE164(raw, "ID"));
     }
-
-    @org.junit.jupiter.api.Test
-    void masksAllButTheLastFourDigits() {
-        assertEquals("**********7890", PhoneCanonicalizer.mask("+6281234567890"));
-    }
 }

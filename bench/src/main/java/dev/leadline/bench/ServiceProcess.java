@@ -111,20 +111,12 @@ final class ServiceProcess implements AutoCloseable {
         return startupMillis;
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     int dbPort() {
         return dbPort;
     }
 
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl);
-    }
-
-    String jdbcUrl() {
-        return jdbcUrl;
     }
 
     /** Resident set size of the service JVM, from /proc. */

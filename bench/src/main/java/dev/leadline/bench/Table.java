@@ -12,10 +12,6 @@ public final class Table {
         rows.add(new String[] {workload, figure, limit, ratio});
     }
 
-    int size() {
-        return rows.size();
-    }
-
     List<String[]> rows() {
         return rows;
     }
