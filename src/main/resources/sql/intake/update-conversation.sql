@@ -1,5 +1,6 @@
 -- A conversation event (created, ended, inactive): upsert the lead and the conversation with the new
--- status. Activity is not touched: only messages are activity.
+-- status. An existing lead's activity is not touched (only messages are activity); a lead first seen
+-- through such an event starts with the time it was seen.
 WITH upserted_lead AS (
     INSERT INTO lead (workspace_id, phone, name, last_activity_at)
     VALUES (:#workspaceId, :#phone, CAST(:#contactName AS text), now())
