@@ -27,7 +27,7 @@ import dev.leadline.intake.WebhookSignature;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
-import dev.leadline.summary.LlmRateLimit;
+import dev.leadline.summary.LlmSettings;
 import dev.leadline.summary.OfflineSummariser;
 import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
@@ -185,9 +185,10 @@ public class LeadlineConfiguration implements CamelConfiguration {
         return new ChatCompletions(baseUrl, model, maxRetryAfterMillis);
     }
 
-    @BindToRegistry("llmRateLimit")
-    public LlmRateLimit llmRateLimit(@PropertyInject("llm.max-requests-per-minute") int perMinute) {
-        return new LlmRateLimit(perMinute);
+    @BindToRegistry("llmSettings")
+    public LlmSettings llmSettings(@PropertyInject(value = "llm.api-key", defaultValue = "") String apiKey,
+                                   @PropertyInject("llm.max-requests-per-minute") int perMinute) {
+        return new LlmSettings(apiKey, perMinute);
     }
 
     @BindToRegistry("retryAfterDelay")
