@@ -5,12 +5,14 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
+import org.apache.camel.Body;
 import org.apache.camel.Header;
 import org.apache.camel.Variable;
 
@@ -94,6 +96,18 @@ public final class LeadQueries {
 
     public long leadId(@Header("id") String id) {
         return JsonRequests.id(id, "lead id");
+    }
+
+    /**
+     * The rows of a page query joined to its lead (list-lead-messages.sql, list-lead-timeline.sql): none
+     * means the lead is not in the caller's workspace (404); the one row of NULLs of a lead with an
+     * empty page is dropped.
+     */
+    public List<Map<String, Object>> rowsOfLead(@Body List<Map<String, Object>> rows) {
+        if (rows.isEmpty()) {
+            throw ApiException.notFound("no such lead");
+        }
+        return rows.size() == 1 && rows.get(0).get("id") == null ? List.of() : rows;
     }
 
     /** A lead of another workspace is answered exactly like one that does not exist. */
