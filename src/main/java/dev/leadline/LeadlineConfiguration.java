@@ -6,7 +6,6 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.leadline.admin.AdminAuth;
-import dev.leadline.admin.DeadLetterReplay;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
 import dev.leadline.api.LeadUpdates;
@@ -220,12 +219,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("workspaceRequests")
     public WorkspaceRequests workspaceRequests() {
         return new WorkspaceRequests();
-    }
-
-    @BindToRegistry("deadLetterReplay")
-    public DeadLetterReplay deadLetterReplay(@PropertyInject("webhook.max-json-depth") int maxDepth,
-                                             @PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken) {
-        return new DeadLetterReplay(new WebhookJson(maxDepth), new KapsoEvents(), new MetaEvents(verifyToken));
     }
 
     @BindToRegistry("pages")

@@ -72,9 +72,7 @@ public final class WorkspaceRequests {
     }
 
     public void requireFound(@Body Object row) {
-        if (row == null) {
-            throw ApiException.notFound("no such workspace");
-        }
+        ApiException.requireFound(row, "no such workspace");
     }
 
     public void requireCreated(@Body Object row, @Variable("create") Map<String, Object> create) {

@@ -112,9 +112,7 @@ public final class LeadQueries {
 
     /** A lead of another workspace is answered exactly like one that does not exist. */
     public void requireLead(Object row) {
-        if (row == null) {
-            throw ApiException.notFound("no such lead");
-        }
+        ApiException.requireFound(row, "no such lead");
     }
 
     private static Map<String, Object> page(long workspaceId, String cursor, String limit) {

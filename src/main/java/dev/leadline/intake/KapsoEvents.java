@@ -68,7 +68,6 @@ public final class KapsoEvents {
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);
             WhatsAppMessages.read(body.path("message"), item);
             item.put(IntakeItem.DIRECTION, event.equals(SENT) ? "outbound" : "inbound");
-            item.put(IntakeItem.DEDUP_KEY, item.get(IntakeItem.WAMID) == null ? null : "kapso:" + item.get(IntakeItem.WAMID));
         } else if (event.startsWith(CONVERSATION_PREFIX)) {
             item.put(IntakeItem.ACTION, IntakeItem.UPDATE_CONVERSATION);
             String status = event.substring(CONVERSATION_PREFIX.length());

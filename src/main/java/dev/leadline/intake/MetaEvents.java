@@ -81,7 +81,6 @@ public final class MetaEvents {
                     : WhatsAppMessages.textOrNull(contact.path("profile").path("name")));
             item.put(IntakeItem.DIRECTION, "inbound");
             WhatsAppMessages.read(message, item);
-            item.put(IntakeItem.DEDUP_KEY, item.get(IntakeItem.WAMID) == null ? null : "meta:" + item.get(IntakeItem.WAMID));
             item.put(IntakeItem.PAYLOAD, singleMessageDelivery(root, entry, change, value, contact, message).toString());
             items.add(item);
         }

@@ -20,8 +20,11 @@ final class WhatsAppMessages {
     private WhatsAppMessages() {
     }
 
+    /** Fills the item's message fields; its dedup key is the source and the message id. */
     static void read(JsonNode message, Map<String, Object> item) {
-        item.put(IntakeItem.WAMID, textOrNull(message.path("id")));
+        String wamid = textOrNull(message.path("id"));
+        item.put(IntakeItem.WAMID, wamid);
+        item.put(IntakeItem.DEDUP_KEY, wamid == null ? null : item.get(IntakeItem.SOURCE) + ":" + wamid);
         item.put(IntakeItem.TYPE, textOr(message.path("type"), "unknown"));
         item.put(IntakeItem.TEXT, readableText(message));
         item.put(IntakeItem.MEDIA_URL, textOrNull(message.path("kapso").path("media_url")));

@@ -16,9 +16,7 @@ public final class SummaryRequests {
     }
 
     public void requireRun(Object run) {
-        if (run == null) {
-            throw ApiException.notFound("no such summary run");
-        }
+        ApiException.requireFound(run, "no such summary run");
     }
 
     public boolean force(String force) {

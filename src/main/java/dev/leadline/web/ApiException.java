@@ -48,4 +48,12 @@ public class ApiException extends RuntimeException {
     public static ApiException notFound(String detail) {
         return new ApiException(404, "not_found", detail);
     }
+
+    /** A row a query found, or 404 with the detail when there is none. */
+    public static <T> T requireFound(T row, String detail) {
+        if (row == null) {
+            throw notFound(detail);
+        }
+        return row;
+    }
 }
