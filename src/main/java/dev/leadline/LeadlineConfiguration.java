@@ -6,6 +6,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.leadline.admin.AdminAuth;
+import dev.leadline.admin.DeadLetterReplay;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
 import dev.leadline.api.LeadUpdates;
@@ -35,6 +36,7 @@ import dev.leadline.summary.SummaryRunTally;
 import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.JsonRequests;
+import dev.leadline.web.LogSafe;
 import dev.leadline.web.RequestGuard;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -121,18 +123,24 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("kapsoEvents")
-    public KapsoEvents kapsoEvents() {
-        return new KapsoEvents();
+    public KapsoEvents kapsoEvents(@PropertyInject("webhook.max-batch-items") int maxBatchItems) {
+        return new KapsoEvents(maxBatchItems);
     }
 
     @BindToRegistry("metaEvents")
-    public MetaEvents metaEvents(@PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken) {
-        return new MetaEvents(verifyToken);
+    public MetaEvents metaEvents(@PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken,
+                                 @PropertyInject("webhook.max-batch-items") int maxBatchItems) {
+        return new MetaEvents(verifyToken, maxBatchItems);
     }
 
     @BindToRegistry("intakeTriage")
-    public IntakeTriage intakeTriage() {
-        return new IntakeTriage(new PhoneCanonicalizer());
+    public IntakeTriage intakeTriage(@PropertyInject("intake.max-text-chars") int maxTextChars) {
+        return new IntakeTriage(new PhoneCanonicalizer(), maxTextChars);
+    }
+
+    @BindToRegistry("logSafe")
+    public LogSafe logSafe() {
+        return new LogSafe();
     }
 
     @BindToRegistry("intakeTally")
@@ -214,6 +222,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("adminAuth")
     public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken) {
         return new AdminAuth(adminToken);
+    }
+
+    @BindToRegistry("deadLetterReplay")
+    public DeadLetterReplay deadLetterReplay() {
+        return new DeadLetterReplay();
     }
 
     @BindToRegistry("workspaceRequests")

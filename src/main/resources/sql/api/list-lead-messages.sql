@@ -7,7 +7,8 @@ WITH target AS (
 SELECT page.*
 FROM target
 LEFT JOIN LATERAL (
-    SELECT id, wamid, direction, type, text, media_url AS "mediaUrl", sent_at AS "sentAt", received_at AS "receivedAt"
+    SELECT id, wamid, direction, type, text, text_truncated AS "textTruncated", media_url AS "mediaUrl",
+           sent_at AS "sentAt", sender_sent_at AS "senderSentAt", received_at AS "receivedAt"
     FROM message
     WHERE lead_id = target.id
       AND (CAST(:#cursorAt AS timestamptz) IS NULL

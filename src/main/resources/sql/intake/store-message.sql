@@ -1,10 +1,15 @@
 -- One message, one round trip, one implicit transaction: upsert the lead (one per workspace and
 -- canonical phone), upsert the Kapso conversation, insert the message once by its WhatsApp id, and
 -- move last activity forward. GREATEST keeps a late or re-sent message from moving it back.
+-- A message already stored (a retry, a replay) writes nothing at all: no lead or conversation row is
+-- updated (two concurrent copies of a new message may both upsert; only one message is kept).
 -- Answers 'stored' or 'duplicates'.
-WITH upserted_lead AS (
+WITH already_stored AS (
+    SELECT 1 FROM message WHERE workspace_id = :#workspaceId AND wamid = :#wamid
+), upserted_lead AS (
     INSERT INTO lead (workspace_id, phone, name, last_activity_at)
-    VALUES (:#workspaceId, :#phone, CAST(:#contactName AS text), CAST(:#sentAt AS timestamptz))
+    SELECT :#workspaceId, :#phone, CAST(:#contactName AS text), CAST(:#sentAt AS timestamptz)
+    WHERE NOT EXISTS (SELECT 1 FROM already_stored)
     ON CONFLICT ON CONSTRAINT lead_one_per_phone DO UPDATE
         SET name = COALESCE(lead.name, EXCLUDED.name),
             last_activity_at = GREATEST(lead.last_activity_at, EXCLUDED.last_activity_at)
@@ -20,9 +25,11 @@ WITH upserted_lead AS (
             last_message_at = GREATEST(conversation.last_message_at, EXCLUDED.last_message_at)
     RETURNING id
 ), inserted_message AS (
-    INSERT INTO message (workspace_id, lead_id, conversation_id, wamid, direction, type, text, media_url, sent_at)
+    INSERT INTO message (workspace_id, lead_id, conversation_id, wamid, direction, type, text, text_truncated,
+                         media_url, sent_at, sender_sent_at)
     SELECT :#workspaceId, upserted_lead.id, (SELECT id FROM upserted_conversation), :#wamid, :#direction, :#type,
-           CAST(:#text AS text), CAST(:#mediaUrl AS text), CAST(:#sentAt AS timestamptz)
+           CAST(:#text AS text), CAST(:#textTruncated AS boolean), CAST(:#mediaUrl AS text),
+           CAST(:#sentAt AS timestamptz), CAST(:#senderSentAt AS timestamptz)
     FROM upserted_lead
     ON CONFLICT ON CONSTRAINT message_once_per_wamid DO NOTHING
     RETURNING id

@@ -63,8 +63,12 @@ public final class ApiModels {
         public String direction;
         public String type;
         public String text;
+        /** The text was longer than intake.max-text-chars: this is its start. */
+        public boolean textTruncated;
         public String mediaUrl;
         public OffsetDateTime sentAt;
+        /** The sender's own timestamp when sentAt could not use it (in the future beyond the clock skew, or absurd). */
+        public OffsetDateTime senderSentAt;
         public OffsetDateTime receivedAt;
     }
 
@@ -174,6 +178,10 @@ public final class ApiModels {
         public String payload;
         public OffsetDateTime receivedAt;
         public OffsetDateTime replayedAt;
+        /** Which secret verified the delivery: workspace or fallback; a replay writes only into that workspace. */
+        public String verifiedBy;
+        /** The business number whose secret (or, for fallback, for which the fallback secret) verified it. */
+        public String verifiedPhoneNumberId;
     }
 
     public static class DeadLetterPage {

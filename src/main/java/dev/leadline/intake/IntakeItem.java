@@ -29,6 +29,12 @@ public final class IntakeItem {
     public static final String SENT_AT = "sentAt";
     public static final String PAYLOAD = "payload";
     public static final String DEDUP_KEY = "dedupKey";
+    public static final String TEXT_TRUNCATED = "textTruncated";
+    public static final String SENDER_SENT_AT = "senderSentAt";
+    /** Which secret verified the delivery: "workspace" (with its id) or "fallback" (with the number it verified). */
+    public static final String VERIFIED_BY = "verifiedBy";
+    public static final String VERIFIED_WORKSPACE_ID = "verifiedWorkspaceId";
+    public static final String VERIFIED_PHONE_NUMBER_ID = "verifiedPhoneNumberId";
 
     /** What the intake does with an item. */
     public static final String STORE_MESSAGE = "store-message";
@@ -39,7 +45,7 @@ public final class IntakeItem {
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
         PHONE, CONTACT_NAME, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
-        PAYLOAD, DEDUP_KEY};
+        PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 
     private IntakeItem() {
     }
@@ -59,6 +65,7 @@ public final class IntakeItem {
         item.put(SOURCE, source);
         item.put(EVENT, event);
         item.put(ACTION, action);
+        item.put(TEXT_TRUNCATED, false);
         return item;
     }
 }

@@ -1,11 +1,16 @@
 package dev.leadline.intake;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Decides what happens to one authentic intake item: stored, ignored, or kept as a dead letter with
- * the reason. It fills in the workspace and the canonical phone for the SQL that follows.
+ * the reason. It fills in the workspace and the canonical phone for the SQL that follows, the text cut
+ * to its cap, and which secret verified the delivery (so that a replay writes only into that workspace).
  */
 public final class IntakeTriage {
 
@@ -13,24 +18,39 @@ public final class IntakeTriage {
     static final int MAX_NAME_LENGTH = 200;
 
     private final PhoneCanonicalizer phones;
+    private final int maxTextChars;
 
-    public IntakeTriage(PhoneCanonicalizer phones) {
+    public IntakeTriage(PhoneCanonicalizer phones, int maxTextChars) {
         this.phones = phones;
+        this.maxTextChars = maxTextChars;
     }
 
-    public Map<String, Object> triage(Map<String, Object> item, Map<String, Object> workspace) {
+    /**
+     * @param workspace   the workspace whose secret verified the delivery, or null when the fallback secret did
+     * @param deliveryKey the business number that selected the secret ({phoneNumberId})
+     */
+    public Map<String, Object> triage(Map<String, Object> item, Map<String, Object> workspace,
+                                      Map<String, Object> deliveryKey) {
+        String deliveryNumber = deliveryKey == null ? null : (String) deliveryKey.get(IntakeItem.PHONE_NUMBER_ID);
+        recordVerifier(item, workspace, deliveryNumber);
         String action = (String) item.get(IntakeItem.ACTION);
         if (IntakeItem.IGNORE.equals(action)) {
             return item;
         }
+        Object itemNumber = item.get(IntakeItem.PHONE_NUMBER_ID);
         if (workspace == null) {
-            return deadLetter(item, "unknown phone_number_id " + item.get(IntakeItem.PHONE_NUMBER_ID));
+            if (itemNumber != null && !itemNumber.equals(deliveryNumber)) {
+                // Whether or not a workspace owns it: the fallback secret vouched only for the delivery's number.
+                return deadLetter(item, "phone_number_id " + itemNumber + " is not the one the fallback secret verified "
+                        + "this delivery for (" + deliveryNumber + "): not trusted for another workspace");
+            }
+            return deadLetter(item, "unknown phone_number_id " + (itemNumber != null ? itemNumber : deliveryNumber));
         }
         item.put(IntakeItem.WORKSPACE_ID, workspace.get("workspaceId"));
-        Object itemNumber = item.get(IntakeItem.PHONE_NUMBER_ID);
         if (itemNumber != null && !Objects.equals(itemNumber, workspace.get("phoneNumberId"))) {
             // Signed with another workspace's secret: not authentic for this one.
-            return deadLetter(item, "phone_number_id " + itemNumber + " differs from the delivery's");
+            return deadLetter(item, "phone_number_id " + itemNumber + " is not that of the workspace whose secret "
+                    + "signed the delivery (" + workspace.get("phoneNumberId") + "): not trusted for another workspace");
         }
         if (IntakeItem.STORE_MESSAGE.equals(action) && item.get(IntakeItem.WAMID) == null) {
             return deadLetter(item, "message without an id");
@@ -42,6 +62,9 @@ public final class IntakeTriage {
         if (rawPhone == null) {
             return deadLetter(item, "no customer phone number");
         }
+        if (PhoneCanonicalizer.containsLetters(rawPhone.toString())) {
+            return deadLetter(item, "customer phone number contains letters");
+        }
         String phone = phones.toE164(rawPhone.toString(), (String) workspace.get("defaultCountry"));
         if (phone == null) {
             return deadLetter(item, "invalid customer phone number");
@@ -50,12 +73,37 @@ public final class IntakeTriage {
         if (item.get(IntakeItem.CONTACT_NAME) instanceof String name && name.length() > MAX_NAME_LENGTH) {
             item.put(IntakeItem.CONTACT_NAME, name.substring(0, MAX_NAME_LENGTH));
         }
+        if (item.get(IntakeItem.TEXT) instanceof String text && text.length() > maxTextChars) {
+            // Never split a surrogate pair: the stored text stays valid Unicode.
+            int end = Character.isHighSurrogate(text.charAt(maxTextChars - 1)) ? maxTextChars - 1 : maxTextChars;
+            item.put(IntakeItem.TEXT, text.substring(0, end));
+            item.put(IntakeItem.TEXT_TRUNCATED, true);
+        }
         return item;
+    }
+
+    private static void recordVerifier(Map<String, Object> item, Map<String, Object> workspace, String deliveryNumber) {
+        item.put(IntakeItem.VERIFIED_BY, workspace == null ? "fallback" : "workspace");
+        item.put(IntakeItem.VERIFIED_WORKSPACE_ID, workspace == null ? null : workspace.get("workspaceId"));
+        item.put(IntakeItem.VERIFIED_PHONE_NUMBER_ID, workspace == null ? deliveryNumber : workspace.get("phoneNumberId"));
     }
 
     private static Map<String, Object> deadLetter(Map<String, Object> item, String reason) {
         item.put(IntakeItem.ACTION, IntakeItem.DEAD_LETTER);
         item.put(IntakeItem.REASON, reason);
+        if (item.get(IntakeItem.DEDUP_KEY) == null) {
+            // No message id (or no message): the same event re-sent is the same bytes, kept once.
+            item.put(IntakeItem.DEDUP_KEY, item.get(IntakeItem.SOURCE) + ":sha256:"
+                    + sha256Hex(item.get(IntakeItem.EVENT) + "\n" + item.get(IntakeItem.PAYLOAD)));
+        }
         return item;
+    }
+
+    private static String sha256Hex(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
     }
 }

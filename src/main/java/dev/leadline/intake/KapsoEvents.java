@@ -1,18 +1,38 @@
 package dev.leadline.intake;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.web.ApiException;
 
-/** Reads a Kapso payload-v2 delivery, single or batched, into intake items. */
+/**
+ * Reads a Kapso payload-v2 delivery, single or batched, into intake items. The event name comes from
+ * X-Webhook-Event, which Kapso does not sign: so only the documented names are accepted for messages
+ * and conversations, and the body must have the shape the name says, or the delivery is refused (400)
+ * rather than a signed message being read as something else, or acknowledged and dropped.
+ */
 public final class KapsoEvents {
 
     static final String RECEIVED = "whatsapp.message.received";
     static final String SENT = "whatsapp.message.sent";
+    static final String MESSAGE_PREFIX = "whatsapp.message.";
     static final String CONVERSATION_PREFIX = "whatsapp.conversation.";
+    /** Message status events (KAPSO_WEBHOOK.md): acknowledged; the message itself came with received/sent. */
+    static final Set<String> MESSAGE_STATUS_EVENTS = Set.of("whatsapp.message.delivered", "whatsapp.message.read",
+            "whatsapp.message.failed");
+    /** The conversation events and the status each sets. */
+    static final Map<String, String> CONVERSATION_STATUSES = Map.of("whatsapp.conversation.created", "active",
+            "whatsapp.conversation.ended", "ended", "whatsapp.conversation.inactive", "inactive");
+
+    private final int maxBatchItems;
+
+    public KapsoEvents(int maxBatchItems) {
+        this.maxBatchItems = maxBatchItems;
+    }
 
     /**
      * The business number the delivery is for, as the parameters of the workspace lookup: it selects
@@ -24,14 +44,28 @@ public final class KapsoEvents {
         return IntakeItem.deliveryKey(id != null ? id : WhatsAppMessages.textOrNull(first.path("conversation").path("phone_number_id")));
     }
 
-    public List<Map<String, Object>> read(JsonNode root, String eventHeader) {
-        String event = eventHeader != null && !eventHeader.isBlank() ? eventHeader.trim()
-                : WhatsAppMessages.textOrNull(root.path("type"));
+    /**
+     * @param eventHeader X-Webhook-Event: a string, or a list when the header came more than once
+     */
+    public List<Map<String, Object>> read(JsonNode root, Object eventHeader) {
+        String header = singleEventName(eventHeader);
+        String bodyType = WhatsAppMessages.textOrNull(root.path("type"));
+        if (header != null && bodyType != null && isBatch(root) && !header.equals(bodyType)) {
+            // The batch's type is signed, the header is not.
+            throw ApiException.badRequest("X-Webhook-Event '" + shown(header) + "' contradicts the batch's type '"
+                    + shown(bodyType) + "'");
+        }
+        String event = header != null ? header : bodyType;
         if (event == null) {
             throw ApiException.badRequest("the event name is missing: send the X-Webhook-Event header");
         }
         List<Map<String, Object>> items = new ArrayList<>();
         if (isBatch(root)) {
+            int size = root.path("data").size();
+            if (size > maxBatchItems) {
+                throw new ApiException(413, "payload_too_large", "the batch has " + size + " events; at most "
+                        + maxBatchItems + " are accepted in one delivery (webhook.max-batch-items)");
+            }
             for (JsonNode single : root.path("data")) {
                 items.add(readSingle(single, event));
             }
@@ -39,6 +73,30 @@ public final class KapsoEvents {
             items.add(readSingle(root, event));
         }
         return items;
+    }
+
+    /** One event name, or null when none was sent; a repeated or comma-joined header is refused. */
+    static String singleEventName(Object header) {
+        Object value = header;
+        if (value instanceof Collection<?> values) {
+            if (values.size() > 1) {
+                throw ApiException.badRequest("X-Webhook-Event was sent " + values.size() + " times; send it once");
+            }
+            value = values.isEmpty() ? null : values.iterator().next();
+        }
+        if (value == null || value.toString().isBlank()) {
+            return null;
+        }
+        String name = value.toString().trim();
+        if (name.indexOf(',') >= 0) {
+            throw ApiException.badRequest("X-Webhook-Event holds more than one event name; send one");
+        }
+        return name;
+    }
+
+    /** An event name as quoted back in an error: a header is not a place to store a document. */
+    private static String shown(String event) {
+        return event.length() <= 100 ? event : event.substring(0, 100) + "...";
     }
 
     private static boolean isBatch(JsonNode root) {
@@ -49,6 +107,7 @@ public final class KapsoEvents {
         if (!body.isObject() || !(body.path("message").isObject() || body.path("conversation").isObject())) {
             throw ApiException.badRequest("not a Kapso webhook: each event needs a 'message' or 'conversation' object");
         }
+        requireShape(body, event);
         JsonNode conversation = body.path("conversation");
         Map<String, Object> item = IntakeItem.create("kapso", event, IntakeItem.IGNORE);
         item.put(IntakeItem.PAYLOAD, body.toString());
@@ -62,17 +121,39 @@ public final class KapsoEvents {
         item.put(IntakeItem.RAW_PHONE, phone != null ? phone : WhatsAppMessages.textOrNull(body.path("message").path("from")));
 
         if (event.equals(RECEIVED) || event.equals(SENT)) {
-            if (!body.path("message").isObject()) {
-                throw ApiException.badRequest("not a Kapso message event: 'message' object missing");
-            }
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);
             WhatsAppMessages.read(body.path("message"), item);
             item.put(IntakeItem.DIRECTION, event.equals(SENT) ? "outbound" : "inbound");
-        } else if (event.startsWith(CONVERSATION_PREFIX)) {
+        } else if (CONVERSATION_STATUSES.containsKey(event)) {
             item.put(IntakeItem.ACTION, IntakeItem.UPDATE_CONVERSATION);
-            String status = event.substring(CONVERSATION_PREFIX.length());
-            item.put(IntakeItem.CONVERSATION_STATUS, status.equals("created") ? "active" : status);
+            item.put(IntakeItem.CONVERSATION_STATUS, CONVERSATION_STATUSES.get(event));
         }
         return item;
+    }
+
+    /**
+     * The body must be what the (unsigned) event name says: a message event carries a 'message', a
+     * conversation event a 'conversation' and no 'message'. An unknown message or conversation event, or
+     * an unknown event carrying a message, is refused: acknowledging it would drop a message.
+     */
+    private static void requireShape(JsonNode body, String event) {
+        boolean hasMessage = body.path("message").isObject();
+        if (event.equals(RECEIVED) || event.equals(SENT) || MESSAGE_STATUS_EVENTS.contains(event)) {
+            if (!hasMessage) {
+                throw ApiException.badRequest("not a Kapso message event: 'message' object missing for " + event);
+            }
+        } else if (CONVERSATION_STATUSES.containsKey(event)) {
+            if (!body.path("conversation").isObject() || hasMessage) {
+                throw ApiException.badRequest("not a Kapso conversation event: " + event
+                        + " needs a 'conversation' object and no 'message'");
+            }
+        } else if (event.startsWith(MESSAGE_PREFIX) || event.startsWith(CONVERSATION_PREFIX)) {
+            throw ApiException.badRequest("unknown event '" + shown(event) + "'; known: " + RECEIVED + ", " + SENT + ", "
+                    + String.join(", ", new java.util.TreeSet<>(MESSAGE_STATUS_EVENTS)) + ", "
+                    + String.join(", ", new java.util.TreeSet<>(CONVERSATION_STATUSES.keySet())));
+        } else if (hasMessage) {
+            throw ApiException.badRequest("unknown event '" + shown(event) + "' carries a message; send it as "
+                    + RECEIVED + " or " + SENT);
+        }
     }
 }

@@ -19,9 +19,11 @@ public final class MetaEvents {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final String verifyToken;
+    private final int maxItems;
 
-    public MetaEvents(String verifyToken) {
+    public MetaEvents(String verifyToken, int maxItems) {
         this.verifyToken = verifyToken == null ? "" : verifyToken;
+        this.maxItems = maxItems;
     }
 
     /** Meta's subscription handshake: the challenge back when the verify token is ours, else 403. */
@@ -42,6 +44,17 @@ public final class MetaEvents {
     public List<Map<String, Object>> read(JsonNode root) {
         if (!"whatsapp_business_account".equals(root.path("object").asText()) || !root.path("entry").isArray()) {
             throw ApiException.badRequest("not a Meta WhatsApp webhook: expected object 'whatsapp_business_account' with an 'entry' array");
+        }
+        // Every message of every entry and change counts, and so does every change (each is an item).
+        int count = 0;
+        for (JsonNode entry : root.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                count += Math.max(1, change.path("value").path("messages").size());
+            }
+        }
+        if (count > maxItems) {
+            throw new ApiException(413, "payload_too_large", "the delivery has " + count + " events; at most "
+                    + maxItems + " are accepted in one delivery (webhook.max-batch-items)");
         }
         List<Map<String, Object>> items = new ArrayList<>();
         for (JsonNode entry : root.path("entry")) {

@@ -13,9 +13,12 @@ public final class PhoneCanonicalizer {
 
     private static final PhoneNumberUtil PHONES = PhoneNumberUtil.getInstance();
 
-    /** @return the E.164 form, or null when the input is not a valid phone number */
+    /**
+     * @return the E.164 form, or null when the input is not a valid phone number. Letters are refused:
+     * libphonenumber would read them as keypad digits ("O" as 6), which turns a typo into another lead.
+     */
     public String toE164(String raw, String defaultCountry) {
-        if (raw == null || raw.isBlank() || raw.length() > 64) {
+        if (raw == null || raw.isBlank() || raw.length() > 64 || containsLetters(raw)) {
             return null;
         }
         String input = raw.strip();
@@ -29,6 +32,11 @@ public final class PhoneCanonicalizer {
         } catch (NumberParseException e) {
             return null;
         }
+    }
+
+    /** Whether the text has a letter (any script), which no phone number has. */
+    public static boolean containsLetters(String raw) {
+        return raw.codePoints().anyMatch(Character::isLetter);
     }
 
     /** The calling code of a region, e.g. 62 for ID. */

@@ -1,38 +1,18 @@
 package dev.leadline.intake;
 
-import java.io.IOException;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.leadline.web.ApiException;
+import dev.leadline.web.StrictJson;
 
-/** Parses a webhook body into a tree, bounded in nesting depth so that a hostile body cannot exhaust the stack. */
+/** Parses a webhook body into a tree, strictly (bounded depth, nothing after it, valid Unicode): see StrictJson. */
 public final class WebhookJson {
 
-    private final ObjectMapper mapper;
+    private final StrictJson json;
 
     public WebhookJson(int maxDepth) {
-        JsonFactory factory = JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
-                .build();
-        this.mapper = new ObjectMapper(factory);
+        this.json = new StrictJson(maxDepth);
     }
 
     public JsonNode parse(byte[] body) {
-        try {
-            JsonNode root = mapper.readTree(body);
-            if (root == null || !root.isObject()) {
-                throw ApiException.badRequest("the body must be a JSON object");
-            }
-            return root;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("malformed JSON: " + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw ApiException.badRequest("unreadable body: " + e.getMessage());
-        }
+        return json.readObject(body);
     }
-
 }

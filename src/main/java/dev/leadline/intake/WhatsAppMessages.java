@@ -1,9 +1,9 @@
 package dev.leadline.intake;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +16,10 @@ final class WhatsAppMessages {
 
     /** Before WhatsApp Business existed: a timestamp this old is not real. */
     private static final Instant EARLIEST = Instant.parse("2009-01-01T00:00:00Z");
+    /** How far ahead of our clock a sender's clock may run before its timestamp is not believed. */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+    /** The latest timestamp kept as the sender's own (PostgreSQL and ISO-8601 both hold it). */
+    private static final Instant LATEST_KEPT = Instant.parse("9999-12-31T23:59:59Z");
 
     private WhatsAppMessages() {
     }
@@ -28,24 +32,25 @@ final class WhatsAppMessages {
         item.put(IntakeItem.TYPE, textOr(message.path("type"), "unknown"));
         item.put(IntakeItem.TEXT, readableText(message));
         item.put(IntakeItem.MEDIA_URL, textOrNull(message.path("kapso").path("media_url")));
-        item.put(IntakeItem.SENT_AT, sentAt(message.path("timestamp")));
+        Instant now = Instant.now();
+        Instant given = senderTime(message.path("timestamp"));
+        boolean believable = given != null && given.isAfter(EARLIEST) && !given.isAfter(now.plus(MAX_CLOCK_SKEW));
+        item.put(IntakeItem.SENT_AT, (believable ? given : now).atOffset(ZoneOffset.UTC));
+        item.put(IntakeItem.SENDER_SENT_AT, believable || given == null || given.isAfter(LATEST_KEPT)
+                ? null : given.atOffset(ZoneOffset.UTC));
     }
 
     /**
-     * The sender's time. Unix seconds as a string; a missing, unreadable or absurd value (before 2009,
-     * or more than a day ahead) falls back to the time we received it, so the message is still kept.
+     * The sender's time: Unix seconds as a string, or null when missing or unreadable. A time before
+     * 2009 or beyond the clock skew ahead is not used as sent_at (the receive time is, so that a
+     * future time cannot pin a lead to the top of the list), but is kept as sender_sent_at.
      */
-    static OffsetDateTime sentAt(JsonNode timestamp) {
-        Instant now = Instant.now();
+    static Instant senderTime(JsonNode timestamp) {
         try {
-            Instant at = Instant.ofEpochSecond(Long.parseLong(timestamp.asText().trim()));
-            if (at.isAfter(EARLIEST) && at.isBefore(now.plus(1, ChronoUnit.DAYS))) {
-                return at.atOffset(ZoneOffset.UTC);
-            }
+            return Instant.ofEpochSecond(Long.parseLong(timestamp.asText().trim()));
         } catch (NumberFormatException | java.time.DateTimeException e) {
-            // fall through to the receive time
+            return null;
         }
-        return now.atOffset(ZoneOffset.UTC);
     }
 
     static String readableText(JsonNode m) {

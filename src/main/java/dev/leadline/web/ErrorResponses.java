@@ -21,8 +21,10 @@ public final class ErrorResponses {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         ApiException problem = classify(failure);
         if (problem.status() >= 500) {
-            LOG.warn("{} {} failed with {}: {} (root cause: {})", exchange.getIn().getHeader(Exchange.HTTP_METHOD),
-                    exchange.getIn().getHeader(Exchange.HTTP_PATH), problem.status(), failure, rootCause(failure),
+            // Method, path and messages may carry request data: escaped, so they cannot forge a log line.
+            LOG.warn("{} {} failed with {}: {} (root cause: {})", LogSafe.escape(exchange.getIn().getHeader(Exchange.HTTP_METHOD)),
+                    LogSafe.escape(exchange.getIn().getHeader(Exchange.HTTP_PATH)), problem.status(), LogSafe.escape(failure),
+                    LogSafe.escape(rootCause(failure)),
                     problem.status() == 500 ? failure : null);
         }
         exchange.getMessage().removeHeaders("*");

@@ -1,14 +1,10 @@
 package dev.leadline.web;
 
-import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
 
@@ -19,12 +15,11 @@ import org.apache.camel.Header;
 public final class JsonRequests {
 
     private final RequestGuard guard;
-    private final ObjectMapper json;
+    private final StrictJson json;
 
     public JsonRequests(RequestGuard guard, int maxDepth) {
         this.guard = guard;
-        this.json = new ObjectMapper(JsonFactory.builder()
-                .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build()).build());
+        this.json = new StrictJson(maxDepth);
     }
 
     /** The body as a JSON object; an empty body is an empty object (every field absent). */
@@ -39,17 +34,8 @@ public final class JsonRequests {
         }
         guard.requireJson(contentType);
         guard.requireWithinLimit(body);
-        try {
-            Object parsed = json.readValue(body, new TypeReference<Object>() { });
-            if (!(parsed instanceof Map<?, ?>)) {
-                throw ApiException.badRequest("the body must be a JSON object");
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> map = (Map<String, Object>) parsed;
-            return map;
-        } catch (IOException e) {
-            throw ApiException.badRequest("malformed JSON body");
-        }
+        // Strict: nothing after the object, valid Unicode (see StrictJson).
+        return json.mapper().convertValue(json.readObject(body), new TypeReference<Map<String, Object>>() { });
     }
 
     public static void onlyFields(Map<String, Object> request, Set<String> known) {
