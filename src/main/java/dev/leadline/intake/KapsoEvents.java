@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.web.ApiException;
+import org.apache.camel.Header;
 
 /**
  * Reads a Kapso payload-v2 delivery, single or batched, into intake items. The event name comes from
@@ -44,11 +45,8 @@ public final class KapsoEvents {
         return IntakeItem.deliveryKey(id != null ? id : WhatsAppMessages.textOrNull(first.path("conversation").path("phone_number_id")));
     }
 
-    /**
-     * @param eventHeader X-Webhook-Event: a string, or a list when the header came more than once
-     */
-    public List<Map<String, Object>> read(JsonNode root, Object eventHeader) {
-        String header = singleEventName(eventHeader);
+    /** @param header the event name from X-Webhook-Event (see {@link #eventName}), or null */
+    public List<Map<String, Object>> read(JsonNode root, String header) {
         String bodyType = WhatsAppMessages.textOrNull(root.path("type"));
         if (header != null && bodyType != null && isBatch(root) && !header.equals(bodyType)) {
             // The batch's type is signed, the header is not.
@@ -75,8 +73,12 @@ public final class KapsoEvents {
         return items;
     }
 
-    /** One event name, or null when none was sent; a repeated or comma-joined header is refused. */
-    static String singleEventName(Object header) {
+    /**
+     * X-Webhook-Event as one event name, or null when none was sent; a repeated or comma-joined header
+     * is refused. Bound by annotation to get the header as received: a repeated header is a list, which
+     * a simple expression would quietly reduce to its first value.
+     */
+    public String eventName(@Header("X-Webhook-Event") Object header) {
         Object value = header;
         if (value instanceof Collection<?> values) {
             if (values.size() > 1) {
