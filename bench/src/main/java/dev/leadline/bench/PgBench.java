@@ -53,12 +53,14 @@ final class PgBench {
                 .replace(":#workspaceId", ":ws")
                 .replace(":#phone", phone)
                 .replace(":#contactName", "'Bench'")
+                .replace(":#senderSentAt", "NULL")
                 .replace(":#sentAt", "now()")
                 .replace(":#conversationId", "('conv-' || " + phone + ")")
                 .replace(":#conversationStatus", "'active'")
                 .replace(":#wamid", "('wamid.pgbench.' || :client_id || '.' || :wamid)")
                 .replace(":#direction", "'inbound'")
                 .replace(":#type", "'text'")
+                .replace(":#textTruncated", "false")
                 .replace(":#text", "'Halo, saya mau tanya harga paket bulanan?'")
                 .replace(":#mediaUrl", "NULL");
         StringBuilder sb = new StringBuilder();
