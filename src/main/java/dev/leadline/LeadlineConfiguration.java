@@ -36,7 +36,6 @@ import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.JsonRequests;
 import dev.leadline.web.RequestGuard;
-import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -82,7 +81,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
         // route: deliveries waiting on the database would queue the dashboard's reads behind them. The
         // HTTP server creates its Vert.x instance with the VertxOptions it finds here.
-        context.getRegistry().bind("vertxOptions", new VertxOptions()
+        context.getRegistry().bind("vertxOptions", new io.vertx.core.VertxOptions()
                 .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size"))));
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
