@@ -60,8 +60,12 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 property(context, "db.password"),
                 Integer.parseInt(property(context, "db.pool-size")),
                 Integer.parseInt(property(context, "db.streaming-pool-size")),
+                Integer.parseInt(property(context, "db.intake-pool-size")),
                 Duration.ofMillis(Long.parseLong(property(context, "db.connection-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(property(context, "db.intake-connection-timeout-ms"))),
                 Duration.ofMillis(Long.parseLong(property(context, "db.statement-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(property(context, "db.intake-statement-timeout-ms"))),
+                Duration.ofMillis(Long.parseLong(property(context, "db.lock-timeout-ms"))),
                 Duration.ofMillis(Long.parseLong(property(context, "db.streaming-statement-timeout-ms"))),
                 property(context, "db.embedded.data-dir"),
                 Integer.parseInt(property(context, "db.embedded.port")),
@@ -73,7 +77,14 @@ public class LeadlineConfiguration implements CamelConfiguration {
         DataSource dataSource = database.dataSource();
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("streamingDataSource", database.streamingDataSource());
+        context.getRegistry().bind("intakeDataSource", database.intakeDataSource());
         context.getRegistry().bind("database", database);
+
+        // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
+        // route: deliveries waiting on the database would queue the dashboard's reads behind them. The
+        // HTTP server creates its Vert.x instance with the VertxOptions it finds here.
+        context.getRegistry().bind("vertxOptions", new io.vertx.core.VertxOptions()
+                .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size"))));
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
         // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue

@@ -32,10 +32,14 @@ public record Cursor(OffsetDateTime at, long id) {
             int dot = plain.indexOf('.');
             long micros = Long.parseLong(plain.substring(0, dot));
             long id = Long.parseLong(plain.substring(dot + 1));
-            Instant at = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
-            return new Cursor(at.atOffset(ZoneOffset.UTC), id);
+            OffsetDateTime at = Instant.EPOCH.plus(micros, ChronoUnit.MICROS).atOffset(ZoneOffset.UTC);
+            // A forged position past what PostgreSQL holds would fail in the query.
+            if (QueryDates.inRange(at)) {
+                return new Cursor(at, id);
+            }
         } catch (RuntimeException e) {
-            throw ApiException.badRequest("cursor is not one this API issued");
+            // answered below
         }
+        throw ApiException.badRequest("cursor is not one this API issued");
     }
 }

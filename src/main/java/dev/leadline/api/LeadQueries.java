@@ -1,10 +1,7 @@
 package dev.leadline.api;
 
 import java.time.LocalDate;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,13 +41,17 @@ public final class LeadQueries {
             throw ApiException.badRequest("status must be one of " + STATUSES);
         }
         params.put("status", status);
-        params.put("activeSince", parseInstant("activeSince", activeSince));
+        params.put("activeSince", QueryDates.instant("activeSince", activeSince));
         params.put("namePattern", null);
         params.put("phonePattern", null);
         if (q != null && !q.isBlank()) {
             String term = q.strip();
             if (term.length() > 100) {
                 throw ApiException.badRequest("q is longer than 100 characters");
+            }
+            // PostgreSQL text cannot hold NUL, and no name or phone holds a control character.
+            if (term.chars().anyMatch(Character::isISOControl)) {
+                throw ApiException.badRequest("q must not contain control characters");
             }
             params.put("namePattern", "%" + escapeLike(term) + "%");
             params.put("phonePattern", phonePattern(term, defaultCountry));
@@ -84,8 +85,8 @@ public final class LeadQueries {
         }
         params.put("kind", kind);
         ZoneId zone = ZoneId.of(timeZone);
-        LocalDate fromDay = parseDate("from", from);
-        LocalDate toDay = parseDate("to", to);
+        LocalDate fromDay = QueryDates.date("from", from);
+        LocalDate toDay = QueryDates.date("to", to);
         if (fromDay != null && toDay != null && toDay.isBefore(fromDay)) {
             throw ApiException.badRequest("to is before from");
         }
@@ -119,33 +120,6 @@ public final class LeadQueries {
         Map<String, Object> params = Pages.params(cursor, limit);
         params.put("workspaceId", workspaceId);
         return params;
-    }
-
-    private static LocalDate parseDate(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ApiException.badRequest(name + " must be a date like 2026-11-24");
-        }
-    }
-
-    /** An ISO instant ("2026-11-25T10:00:00Z") or a date (midnight UTC). */
-    static OffsetDateTime parseInstant(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value);
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(value).atStartOfDay().atOffset(ZoneOffset.UTC);
-            } catch (DateTimeParseException e2) {
-                throw ApiException.badRequest(name + " must be an ISO-8601 date or date-time, e.g. 2026-11-25T10:00:00Z");
-            }
-        }
     }
 
     /**

@@ -28,6 +28,7 @@ public final class Database extends ServiceSupport {
     private EmbeddedPostgres embedded;
     private HikariDataSource pool;
     private HikariDataSource streamingPool;
+    private HikariDataSource intakePool;
 
     public Database(DatabaseSettings settings) {
         this.settings = settings;
@@ -55,6 +56,17 @@ public final class Database extends ServiceSupport {
         return streamingPool;
     }
 
+    /**
+     * The webhook intake's writes, apart from the pool the API reads with: deliveries that wait on a
+     * locked lead row can take only these connections, never the dashboard's.
+     */
+    public DataSource intakeDataSource() {
+        if (intakePool == null) {
+            throw new IllegalStateException("database not started");
+        }
+        return intakePool;
+    }
+
     @Override
     protected void doStart() throws IOException {
         String url;
@@ -65,17 +77,28 @@ public final class Database extends ServiceSupport {
             url = settings.url();
             LOG.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
         }
-        pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.statementTimeout()));
+        // Flyway, the API, admin and the summary runs: their rare lock waits are bounded by the statement
+        // timeout (a migration must be able to wait for its table lock).
+        pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
+                settings.statementTimeout(), Duration.ZERO));
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
 
+        // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
+        // (within which each lock is waited for at most the lock timeout).
+        intakePool = new HikariDataSource(poolConfig("leadline-intake", url, settings.intakePoolSize(),
+                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout()));
+
+        // Read-only: it waits on no row lock, only on a table lock, and its statement timeout bounds that.
         HikariConfig streaming = poolConfig("leadline-streaming", url, settings.streamingPoolSize(),
-                settings.streamingStatementTimeout());
+                settings.connectionTimeout(), settings.streamingStatementTimeout(), Duration.ZERO);
         streaming.setAutoCommit(false);
         streaming.setReadOnly(true);
         streamingPool = new HikariDataSource(streaming);
     }
 
-    private HikariConfig poolConfig(String name, String url, int size, Duration statementTimeout) {
+    /** @param lockTimeout how long a statement waits for a lock (a row another transaction holds); 0: no bound */
+    private HikariConfig poolConfig(String name, String url, int size, Duration connectionTimeout,
+                                    Duration statementTimeout, Duration lockTimeout) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (!isEmbedded()) {
@@ -84,12 +107,15 @@ public final class Database extends ServiceSupport {
         }
         config.setPoolName(name);
         config.setMaximumPoolSize(size);
-        config.setConnectionTimeout(settings.connectionTimeout().toMillis());
+        config.setConnectionTimeout(connectionTimeout.toMillis());
         // A statement that runs away must not hold a connection (or a webhook) forever; and a server that
         // stops answering altogether is given up on by the socket a little after that.
+        // A statement that waits for a lock gives up much sooner (SQLSTATE 55P03, answered 503): a lead
+        // locked for long must not hold every webhook until the statement timeout, past Kapso's 10 s.
         // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
         // which a generic plan could only serve with a scan.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
+                + "; SET lock_timeout = " + lockTimeout.toMillis()
                 + "; SET plan_cache_mode = force_custom_plan");
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
@@ -118,6 +144,10 @@ public final class Database extends ServiceSupport {
         if (streamingPool != null) {
             streamingPool.close();
             streamingPool = null;
+        }
+        if (intakePool != null) {
+            intakePool.close();
+            intakePool = null;
         }
         if (pool != null) {
             pool.close();

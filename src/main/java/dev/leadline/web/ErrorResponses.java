@@ -65,9 +65,10 @@ public final class ErrorResponses {
         if (t instanceof SQLException sql && sql.getSQLState() != null) {
             String state = sql.getSQLState();
             // 08: connection exception, 53: insufficient resources, 57P: server shutting down or starting,
-            // 57014: statement timeout: all pass, so the sender should retry.
+            // 57014: statement timeout, 55P03: lock not available (a row locked past db.lock-timeout-ms),
+            // 40001 / 40P01: serialization failure, deadlock: all pass, so the sender should retry.
             return state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")
-                    || state.equals("57014");
+                    || state.equals("57014") || state.equals("55P03") || state.equals("40001") || state.equals("40P01");
         }
         return false;
     }
