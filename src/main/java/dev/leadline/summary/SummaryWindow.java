@@ -15,6 +15,9 @@ import dev.leadline.web.ApiException;
  */
 public final class SummaryWindow {
 
+    /** The earliest day a manual run accepts; the latest is today in the workspace's time zone. */
+    public static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+
     private final int lookBackDays;
     private final Clock clock;
 
@@ -29,21 +32,30 @@ public final class SummaryWindow {
         return window(timeZone, today.minusDays(lookBackDays), today.minusDays(1));
     }
 
-    /** A manual run: the given local date (default yesterday); today runs too, on the day so far. */
+    /**
+     * A manual run: the given local date (default yesterday), from {@link #EARLIEST} to today; today runs
+     * too, on the day so far (its notes are partial).
+     */
     public Map<String, Object> forDate(String timeZone, String date) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneId.of(timeZone)));
         if (date == null || date.isBlank()) {
             return window(timeZone, today.minusDays(1), today.minusDays(1));
         }
+        LocalDate day;
         try {
-            LocalDate day = LocalDate.parse(date);
-            if (day.isAfter(today)) {
-                throw ApiException.badRequest("date " + date + " is in the future in " + timeZone);
-            }
-            return window(timeZone, day, day);
+            day = LocalDate.parse(date);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("date must be a local date like 2026-11-24");
         }
+        // Java parses years far outside what PostgreSQL's date holds (-4713 is stored as -infinity)
+        // and far outside any data this service has.
+        if (day.isBefore(EARLIEST)) {
+            throw ApiException.badRequest("date must lie between " + EARLIEST + " and today (" + today + " in " + timeZone + ")");
+        }
+        if (day.isAfter(today)) {
+            throw ApiException.badRequest("date " + date + " is in the future in " + timeZone);
+        }
+        return window(timeZone, day, day);
     }
 
     private static Map<String, Object> window(String timeZone, LocalDate first, LocalDate last) {
