@@ -28,6 +28,7 @@ import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
 import dev.leadline.summary.LlmSettings;
+import dev.leadline.summary.ManualRunSlots;
 import dev.leadline.summary.OfflineSummariser;
 import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
@@ -177,6 +178,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("summaryRequests")
     public SummaryRequests summaryRequests() {
         return new SummaryRequests();
+    }
+
+    @BindToRegistry("manualRunSlots")
+    public ManualRunSlots manualRunSlots(@PropertyInject("db.streaming-pool-size") int streamingPoolSize) {
+        return new ManualRunSlots(streamingPoolSize);
     }
 
     @BindToRegistry("dayDigester")

@@ -1,11 +1,16 @@
 -- A lead's local day in one round trip, oldest first: its messages in both directions (the 1000 most
 -- recent: far more than the input budget keeps, so the cut stays on the newest) and its status
--- changes (their timeline text, "new → contacted").
+-- changes (their timeline text, "new → contacted"). Every row also carries what the note will cover:
+-- the day's message count and newest message id, read in the same snapshot as the messages.
 WITH bounds AS (
     SELECT CAST(CAST(:#${variable.leadDay[day]} AS date) AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text) AS day_start,
            CAST(CAST(:#${variable.leadDay[day]} AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text) AS day_end
+), covered AS (
+    SELECT count(*) AS messages, max(m.id) AS newest
+    FROM message m, bounds b
+    WHERE m.lead_id = :#${variable.leadDay[leadId]} AND m.sent_at >= b.day_start AND m.sent_at < b.day_end
 )
-SELECT kind, direction, type, text, "sentAt"
+SELECT kind, direction, type, text, "sentAt", c.messages AS "coveredMessages", c.newest AS "coveredUntilMessageId"
 FROM (
     (SELECT 'message' AS kind, m.id, m.direction, m.type, m.text, m.sent_at AS "sentAt"
      FROM message m, bounds b
@@ -17,5 +22,5 @@ FROM (
      FROM note n, bounds b
      WHERE n.lead_id = :#${variable.leadDay[leadId]} AND n.kind = 'status_change'
        AND n.added_at >= b.day_start AND n.added_at < b.day_end)
-) day_events
+) day_events, covered c
 ORDER BY "sentAt", id

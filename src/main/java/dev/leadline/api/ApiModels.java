@@ -25,6 +25,11 @@ public final class ApiModels {
         public List<String> allowed;
     }
 
+    /** 409 from POST /api/summaries/run: the run of the same days that is still going on. */
+    public static class RunConflictError extends ErrorBody {
+        public Long runId;
+    }
+
     /** 409 from PATCH /api/leads/{id}: the version to read and reapply against. */
     public static class ConflictError extends ErrorBody {
         public Long currentVersion;
@@ -89,6 +94,10 @@ public final class ApiModels {
         public Integer completionTokens;
         public String statusFrom;
         public String statusTo;
+        /** When the note last changed: a daily summary rewritten in place keeps its addedAt. */
+        public OffsetDateTime updatedAt;
+        /** A daily summary written before its day ended: a run after the day rewrites it. */
+        public Boolean partial;
     }
 
     public static class NotePage {
@@ -113,6 +122,8 @@ public final class ApiModels {
         public String error;
         public int leadsConsidered;
         public int notesWritten;
+        /** Of notesWritten, the notes rewritten in place because their lead-day had grown (or was forced). */
+        public int notesRewritten;
         public int skipped;
         public int failed;
         public long promptTokens;

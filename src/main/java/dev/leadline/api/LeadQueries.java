@@ -92,6 +92,9 @@ public final class LeadQueries {
         }
         params.put("fromAt", fromDay == null ? null : fromDay.atStartOfDay(zone).toOffsetDateTime());
         params.put("toAt", toDay == null ? null : toDay.plusDays(1).atStartOfDay(zone).toOffsetDateTime());
+        // A daily summary is filtered by the day it covers, not by when it was written.
+        params.put("fromDay", fromDay);
+        params.put("toDay", toDay);
         return params;
     }
 

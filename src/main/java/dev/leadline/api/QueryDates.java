@@ -14,9 +14,10 @@ import dev.leadline.web.ApiException;
  * offset a real time zone has (-12:00 to +14:00). Java parses far more (year +999999999, offset +18:00),
  * which PostgreSQL cannot hold and which mean nothing for this data: refused with 400, never a 500.
  */
-final class QueryDates {
+public final class QueryDates {
 
-    static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
+    /** The earliest day any query or manual summary run may name. */
+    public static final LocalDate EARLIEST = LocalDate.of(2000, 1, 1);
     static final ZoneOffset MIN_OFFSET = ZoneOffset.ofHours(-12);
     static final ZoneOffset MAX_OFFSET = ZoneOffset.ofHours(14);
 

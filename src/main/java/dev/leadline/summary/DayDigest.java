@@ -8,6 +8,8 @@ import java.util.List;
  *
  * @param transcript lines "HH:mm lead|us: text", oldest first, the most recent kept when cut
  * @param truncated  whether older messages were left out to stay within the budget
+ * @param coveredMessages       the day's message count when it was read: what the note covers
+ * @param coveredUntilMessageId the day's newest message id when it was read
  */
 public record DayDigest(
         long leadId,
@@ -21,7 +23,9 @@ public record DayDigest(
         String lastQuestion,
         List<String> statusChanges,
         List<String> transcript,
-        boolean truncated) {
+        boolean truncated,
+        long coveredMessages,
+        Long coveredUntilMessageId) {
 
     /** The languages the summaries are written in; the lead's own when we can tell. */
     public enum Language {

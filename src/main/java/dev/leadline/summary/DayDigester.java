@@ -29,7 +29,10 @@ public final class DayDigester {
         this.maxInputChars = maxInputChars;
     }
 
-    /** @param events the day's messages and status changes, oldest first (lead-day-events.sql) */
+    /**
+     * @param events the day's messages and status changes, oldest first (lead-day-events.sql); each row
+     *               also carries the day's message count and newest message id, which the note covers
+     */
     public DayDigest digest(@Variable("leadDay") Map<String, Object> leadDay,
                             @Variable("timeZone") String timeZone,
                             @Variable("dayEvents") List<Map<String, Object>> events) {
@@ -40,7 +43,13 @@ public final class DayDigester {
         StringBuilder leadText = new StringBuilder();
         List<String> lines = new ArrayList<>(events.size());
         List<String> changes = new ArrayList<>();
+        long coveredMessages = 0;
+        Long coveredUntil = null;
         for (Map<String, Object> m : events) {
+            if (m.get("coveredMessages") instanceof Number n) {
+                coveredMessages = n.longValue();
+                coveredUntil = m.get("coveredUntilMessageId") instanceof Number id ? id.longValue() : null;
+            }
             if ("status_change".equals(m.get("kind"))) {
                 changes.add(String.valueOf(m.get("text")));
                 continue;
@@ -74,7 +83,8 @@ public final class DayDigester {
         }
         return new DayDigest(((Number) leadDay.get("leadId")).longValue(), (String) leadDay.get("leadName"),
                 leadDay.get("day").toString(), timeZone, inbound, outbound, topics(leadText.toString()),
-                language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size());
+                language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size(),
+                coveredMessages, coveredUntil);
     }
 
     /** The most frequent words of the lead's messages that are not stop words, most frequent first. */

@@ -17,6 +17,7 @@ public final class RunProgress {
     private final int logEvery;
     private final AtomicLong considered = new AtomicLong();
     private final AtomicLong written = new AtomicLong();
+    private final AtomicLong rewritten = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong promptTokens = new AtomicLong();
@@ -30,6 +31,11 @@ public final class RunProgress {
     void record(String outcome, Number prompt, Number completion) {
         switch (outcome == null ? "failed" : outcome) {
             case "written" -> written.incrementAndGet();
+            case "rewritten" -> {
+                // A stale note replaced in place: a note written, and counted apart as well.
+                written.incrementAndGet();
+                rewritten.incrementAndGet();
+            }
             case "skipped" -> skipped.incrementAndGet();
             default -> failed.incrementAndGet();
         }
@@ -55,6 +61,10 @@ public final class RunProgress {
 
     public long getWritten() {
         return written.get();
+    }
+
+    public long getRewritten() {
+        return rewritten.get();
     }
 
     public long getSkipped() {

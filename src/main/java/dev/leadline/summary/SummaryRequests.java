@@ -1,5 +1,7 @@
 package dev.leadline.summary;
 
+import java.util.Map;
+
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
 
@@ -17,6 +19,18 @@ public final class SummaryRequests {
 
     public void requireRun(Object run) {
         ApiException.requireFound(run, "no such summary run");
+    }
+
+    /**
+     * A run of the same workspace, days and lead was already running, so none was opened (runId null):
+     * 409 with that run's id, which the caller can follow instead of paying for the same notes twice.
+     */
+    public void requireOpened(Long runId, Long runningRunId) {
+        if (runId == null) {
+            throw new ApiException(409, "conflict", "a summary run of the same days is already running"
+                    + (runningRunId == null ? "" : ": follow GET /api/summaries/runs/" + runningRunId),
+                    runningRunId == null ? Map.of() : Map.of("runId", runningRunId));
+        }
     }
 
     public boolean force(String force) {

@@ -7,6 +7,7 @@ import java.time.format.DateTimeParseException;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.leadline.api.QueryDates;
 import dev.leadline.web.ApiException;
 
 /**
@@ -29,21 +30,30 @@ public final class SummaryWindow {
         return window(timeZone, today.minusDays(lookBackDays), today.minusDays(1));
     }
 
-    /** A manual run: the given local date (default yesterday); today runs too, on the day so far. */
+    /**
+     * A manual run: the given local date (default yesterday), from {@link QueryDates#EARLIEST} to today; today runs
+     * too, on the day so far (its notes are partial).
+     */
     public Map<String, Object> forDate(String timeZone, String date) {
         LocalDate today = LocalDate.now(clock.withZone(ZoneId.of(timeZone)));
         if (date == null || date.isBlank()) {
             return window(timeZone, today.minusDays(1), today.minusDays(1));
         }
+        LocalDate day;
         try {
-            LocalDate day = LocalDate.parse(date);
-            if (day.isAfter(today)) {
-                throw ApiException.badRequest("date " + date + " is in the future in " + timeZone);
-            }
-            return window(timeZone, day, day);
+            day = LocalDate.parse(date);
         } catch (DateTimeParseException e) {
             throw ApiException.badRequest("date must be a local date like 2026-11-24");
         }
+        // Java parses years far outside what PostgreSQL's date holds (-4713 is stored as -infinity)
+        // and far outside any data this service has.
+        if (day.isBefore(QueryDates.EARLIEST)) {
+            throw ApiException.badRequest("date must lie between " + QueryDates.EARLIEST + " and today (" + today + " in " + timeZone + ")");
+        }
+        if (day.isAfter(today)) {
+            throw ApiException.badRequest("date " + date + " is in the future in " + timeZone);
+        }
+        return window(timeZone, day, day);
     }
 
     private static Map<String, Object> window(String timeZone, LocalDate first, LocalDate last) {

@@ -108,9 +108,11 @@ final class ReadApiBenchmark {
         Cursor cursor = Cursor.decode(deepCursor);
         List<String[]> queries = new ArrayList<>();
         String timeline = sql("/sql/api/list-lead-timeline.sql");
-        queries.add(new String[] {"timeline first page", bind(timeline, Map.of("leadId", String.valueOf(lead), "workspaceId", "1",
+        // No from/to: a summary's day range (fromDay, toDay) is open too.
+        String openTimeline = bind(timeline, Map.of("fromDay", "NULL", "toDay", "NULL"));
+        queries.add(new String[] {"timeline first page", bind(openTimeline, Map.of("leadId", String.valueOf(lead), "workspaceId", "1",
                 "kind", "NULL", "fromAt", "NULL", "toAt", "NULL", "cursorAt", "NULL", "cursorId", "NULL", "fetch", "51"))});
-        queries.add(new String[] {"timeline deep cursor page", bind(timeline, Map.of("leadId", String.valueOf(hot), "workspaceId", "1",
+        queries.add(new String[] {"timeline deep cursor page", bind(openTimeline, Map.of("leadId", String.valueOf(hot), "workspaceId", "1",
                 "kind", "NULL", "fromAt", "NULL", "toAt", "NULL", "cursorAt", "'" + cursor.at() + "'", "cursorId",
                 String.valueOf(cursor.id()), "fetch", "51"))});
         String leads = sql("/sql/api/list-leads.sql");
