@@ -33,15 +33,19 @@ import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
 import dev.leadline.summary.SummaryWindow;
+import dev.leadline.web.AuthAttempts;
 import dev.leadline.web.ErrorResponses;
+import dev.leadline.web.HttpEdge;
 import dev.leadline.web.JsonRequests;
 import dev.leadline.web.RequestGuard;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
@@ -52,6 +56,17 @@ public class LeadlineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
+        HttpEdge edge = new HttpEdge(
+                Integer.parseInt(property(context, "http.idle-timeout-seconds")),
+                Integer.parseInt(property(context, "http.request-read-timeout-seconds")),
+                Boolean.parseBoolean(property(context, "http.h2c-enabled")),
+                Long.parseLong(property(context, "webhook.max-body-bytes")));
+        context.getRegistry().bind("httpEdge", edge);
+        context.getRegistry().bind("vertx", edge.vertx());
+        context.addStartupListener(edge);
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> edge.close())));
+
         DatabaseSettings settings = new DatabaseSettings(
                 property(context, "db.url"),
                 property(context, "db.user"),
@@ -140,9 +155,16 @@ public class LeadlineConfiguration implements CamelConfiguration {
         return new IntakeTally();
     }
 
+    @BindToRegistry("authAttempts")
+    public AuthAttempts authAttempts(@PropertyInject("auth.max-failures") int maxFailures,
+                                     @PropertyInject("auth.failure-window-seconds") int windowSeconds,
+                                     @PropertyInject("auth.tracked-addresses") int trackedAddresses) {
+        return new AuthAttempts(maxFailures, windowSeconds, trackedAddresses);
+    }
+
     @BindToRegistry("apiTokens")
-    public ApiTokens apiTokens() {
-        return new ApiTokens();
+    public ApiTokens apiTokens(@BeanInject("authAttempts") AuthAttempts attempts) {
+        return new ApiTokens(attempts);
     }
 
     @BindToRegistry("leadQueries")
@@ -212,8 +234,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("adminAuth")
-    public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken) {
-        return new AdminAuth(adminToken);
+    public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken,
+                               @BeanInject("authAttempts") AuthAttempts attempts) {
+        return new AdminAuth(adminToken, attempts);
     }
 
     @BindToRegistry("workspaceRequests")
