@@ -25,8 +25,8 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
-import org.apache.camel.component.platform.http.HttpEndpointModel;
-import org.apache.camel.component.platform.http.PlatformHttpComponent;
+import org.apache.camel.Endpoint;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -182,13 +182,11 @@ public final class HttpEdge implements StartupListener {
     private void noRoute(RoutingContext ctx, CamelContext context) {
         String path = ctx.normalizedPath();
         Set<String> allowed = new TreeSet<>();
-        PlatformHttpComponent component = context.hasComponent("platform-http") instanceof PlatformHttpComponent p ? p : null;
-        if (component != null) {
-            for (HttpEndpointModel endpoint : component.getHttpEndpoints()) {
-                if (endpoint.getVerbs() != null && template(endpoint.getUri()).matcher(path).matches()) {
-                    for (String verb : endpoint.getVerbs().split(",")) {
-                        allowed.add(verb.trim().toUpperCase(Locale.ROOT));
-                    }
+        for (Endpoint endpoint : context.getEndpoints()) {
+            if (endpoint instanceof PlatformHttpEndpoint http && http.getHttpMethodRestrict() != null
+                    && template(http.getPath()).matcher(path).matches()) {
+                for (String verb : http.getHttpMethodRestrict().split(",")) {
+                    allowed.add(verb.trim().toUpperCase(Locale.ROOT));
                 }
             }
         }
