@@ -19,6 +19,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
@@ -53,6 +54,8 @@ public final class HttpEdge implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HANDLED = "leadline.edge";
+    /** How long a refused request's remaining body is read and dropped before its connection is closed. */
+    private static final long LINGER_MILLIS = 2000;
 
     /**
      * The only response headers the server sends (lower case). A route that needs another one adds it here;
@@ -202,6 +205,32 @@ public final class HttpEdge implements StartupListener {
                 + String.join(", ", allowed), false);
     }
 
+    /**
+     * Closes the connection of a refused request whose body is still arriving. Closed at once, the unread
+     * bytes would make the kernel reset the connection, and the client could lose the answer it has not
+     * read yet; so what still arrives is read and dropped (never held) until the client stops sending,
+     * for at most {@link #LINGER_MILLIS}, then the connection is closed.
+     */
+    private void lingerThenClose(RoutingContext ctx, HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
+        try {
+            request.handler(dropped -> { });
+            request.endHandler(end -> {
+                ctx.vertx().cancelTimer(timer);
+                connection.close();
+            });
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        }
+    }
+
     /** A platform-http path ({id} parameters, a trailing * for a prefix) as a pattern. */
     private static Pattern template(String uri) {
         StringBuilder regex = new StringBuilder();
@@ -243,7 +272,7 @@ public final class HttpEdge implements StartupListener {
      * Answers with the JSON error body. {@code close}: the request's body may still be arriving (refused
      * before it was read), so the connection is closed after the answer rather than reading the rest.
      */
-    private static void answer(RoutingContext ctx, int status, String error, String detail, boolean close) {
+    private void answer(RoutingContext ctx, int status, String error, String detail, boolean close) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten()) {
             ctx.request().connection().close();
@@ -261,7 +290,8 @@ public final class HttpEdge implements StartupListener {
         response.setStatusCode(status).putHeader("Content-Type", "application/json");
         if (close) {
             response.putHeader("Connection", "close");
-            response.end(json).onComplete(done -> ctx.request().connection().close());
+            HttpServerRequest request = ctx.request();
+            response.end(json).onComplete(done -> lingerThenClose(ctx, request));
         } else {
             response.end(json);
         }
