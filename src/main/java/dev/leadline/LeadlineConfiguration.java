@@ -35,16 +35,21 @@ import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
 import dev.leadline.summary.SummaryWindow;
+import dev.leadline.web.AuthAttempts;
 import dev.leadline.web.ErrorResponses;
+import dev.leadline.web.HttpEdge;
 import dev.leadline.web.JsonRequests;
 import dev.leadline.web.LogSafe;
 import dev.leadline.web.RequestGuard;
+import org.apache.camel.BeanInject;
+import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 
 /**
@@ -55,6 +60,20 @@ public class LeadlineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
+        HttpEdge edge = new HttpEdge(
+                Integer.parseInt(property(context, "http.idle-timeout-seconds")),
+                Integer.parseInt(property(context, "http.request-read-timeout-seconds")),
+                Boolean.parseBoolean(property(context, "http.h2c-enabled")),
+                Long.parseLong(property(context, "webhook.max-body-bytes")));
+        context.getRegistry().bind("httpEdge", edge);
+        // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
+        // route: deliveries waiting on the database would queue the dashboard's reads behind them.
+        context.getRegistry().bind("vertx", edge.vertx(new VertxOptions()
+                .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size")))));
+        context.addStartupListener(edge);
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> edge.close())));
+
         DatabaseSettings settings = new DatabaseSettings(
                 property(context, "db.url"),
                 property(context, "db.user"),
@@ -80,12 +99,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamingDataSource", database.streamingDataSource());
         context.getRegistry().bind("intakeDataSource", database.intakeDataSource());
         context.getRegistry().bind("database", database);
-
-        // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
-        // route: deliveries waiting on the database would queue the dashboard's reads behind them. The
-        // HTTP server creates its Vert.x instance with the VertxOptions it finds here.
-        context.getRegistry().bind("vertxOptions", new io.vertx.core.VertxOptions()
-                .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size"))));
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
         // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue
@@ -160,9 +173,16 @@ public class LeadlineConfiguration implements CamelConfiguration {
         return new IntakeTally();
     }
 
+    @BindToRegistry("authAttempts")
+    public AuthAttempts authAttempts(@PropertyInject("auth.max-failures") int maxFailures,
+                                     @PropertyInject("auth.failure-window-seconds") int windowSeconds,
+                                     @PropertyInject("auth.tracked-addresses") int trackedAddresses) {
+        return new AuthAttempts(maxFailures, windowSeconds, trackedAddresses);
+    }
+
     @BindToRegistry("apiTokens")
-    public ApiTokens apiTokens() {
-        return new ApiTokens();
+    public ApiTokens apiTokens(@BeanInject("authAttempts") AuthAttempts attempts) {
+        return new ApiTokens(attempts);
     }
 
     @BindToRegistry("leadQueries")
@@ -237,8 +257,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("adminAuth")
-    public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken) {
-        return new AdminAuth(adminToken);
+    public AdminAuth adminAuth(@PropertyInject(value = "admin.token", defaultValue = "") String adminToken,
+                               @BeanInject("authAttempts") AuthAttempts attempts) {
+        return new AdminAuth(adminToken, attempts);
     }
 
     @BindToRegistry("deadLetterReplay")

@@ -6,13 +6,25 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.AuthAttempts;
 
 /** Bearer tokens: only their SHA-256 is stored, so the lookup hashes what the caller presents. */
 public final class ApiTokens {
 
     private static final String BEARER = "Bearer ";
 
+    private final AuthAttempts attempts;
+
+    public ApiTokens(AuthAttempts attempts) {
+        this.attempts = attempts;
+    }
+
     public byte[] bearerHash(String authorization) {
+        return presentedHash(authorization);
+    }
+
+    /** The SHA-256 of the bearer token in an Authorization header; 401 when there is none. */
+    public static byte[] presentedHash(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
                 || authorization.length() == BEARER.length()) {
             throw ApiException.unauthorized("send 'Authorization: Bearer <workspace API token>'");
@@ -20,8 +32,10 @@ public final class ApiTokens {
         return sha256(authorization.substring(BEARER.length()).trim());
     }
 
-    public void requireWorkspace(Map<String, Object> workspace) {
+    /** The token's workspace, or 401, counted as a failed authentication of the client's address. */
+    public void requireWorkspace(Map<String, Object> workspace, Object remoteAddress) {
         if (workspace == null) {
+            attempts.recordFailure(remoteAddress, "unknown or revoked API token");
             throw ApiException.unauthorized("the API token is unknown or revoked");
         }
     }

@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
     private final int status;
     private final String error;
     private final Map<String, Object> extra;
+    private final Map<String, String> headers;
 
     public ApiException(int status, String error, String detail) {
         this(status, error, detail, Map.of());
@@ -15,10 +16,20 @@ public class ApiException extends RuntimeException {
 
     /** With fields beyond error and detail that help the caller, e.g. the allowed next statuses. */
     public ApiException(int status, String error, String detail, Map<String, Object> extra) {
+        this(status, error, detail, extra, Map.of());
+    }
+
+    /** With response headers the answer needs, e.g. Retry-After. */
+    public ApiException(int status, String error, String detail, Map<String, Object> extra, Map<String, String> headers) {
         super(detail);
         this.status = status;
         this.error = error;
         this.extra = extra;
+        this.headers = headers;
+    }
+
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public Map<String, Object> extra() {

@@ -28,6 +28,7 @@ public final class ErrorResponses {
                     problem.status() == 500 ? failure : null);
         }
         exchange.getMessage().removeHeaders("*");
+        problem.headers().forEach(exchange.getMessage()::setHeader);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
         exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         Map<String, Object> body = new LinkedHashMap<>();

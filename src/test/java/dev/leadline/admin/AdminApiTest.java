@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /** Onboarding without SQL: workspaces, tokens, secret rotation, dead letters and their replay. */
 class AdminApiTest {
 
-    static final String ADMIN = "admin-token-for-tests";
+    static final String ADMIN = "admin-token-for-tests-32-characters-long";
     static LeadlineApp app;
 
     @BeforeAll

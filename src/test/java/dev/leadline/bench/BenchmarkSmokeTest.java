@@ -28,6 +28,8 @@ class BenchmarkSmokeTest {
         assertEquals(7, rows.stream().filter(r -> r[0].startsWith("GET /api/leads") && r[1].contains("(0 failed)")).count(),
                 "every read workload answered every request");
         assertEquals(4, rows.stream().filter(r -> r[0].startsWith("EXPLAIN")).count(), "every read query explained");
+        assertEquals(2, rows.stream().filter(r -> r[0].contains("MiB webhook POSTs") && r[1].startsWith("statuses {413=10}")).count(),
+                "every oversize post, declared or chunked, answered 413");
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("start-up") && r[1].matches("\\d+ ms to the first served request.*")),
                 "start-up measured");
     }

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|daily|read|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|daily|read|oversize|startup|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -36,6 +36,9 @@ public final class Bench {
         if (which.equals("read") || which.equals("all") || smoke) {
             ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
                     Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 2 : 20), table);
+        }
+        if (which.equals("oversize") || which.equals("all") || smoke) {
+            OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);
         }
         if (which.equals("startup") || which.equals("all") || smoke) {
             StartupBenchmark.run(Options.integer(o, "runs", smoke ? 1 : 3), table);

@@ -152,6 +152,12 @@ final class ServiceProcess implements AutoCloseable {
                 + gc.getOrDefault("OU", 0.0)) / 1024.0;
     }
 
+    /** A full GC in the service (jcmd), so that the heap in use afterwards is what is still live. */
+    void gc() throws IOException, InterruptedException {
+        new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start().waitFor();
+    }
+
     @Override
     public void close() throws InterruptedException {
         process.destroy(); // SIGTERM: the graceful shutdown stops the embedded PostgreSQL too

@@ -1,0 +1,303 @@
+package dev.leadline.web;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.core.net.impl.ConnectionBase;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Endpoint;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server's edge, where every request and response passes whichever route serves it (or none):
+ * <ul>
+ *   <li>server options Camel does not expose: no cleartext HTTP/2 unless {@code http.h2c-enabled}, and the
+ *       {@link ConnectionGuard} on every connection (idle and request-read deadlines, no Content-Length
+ *       with Transfer-Encoding);</li>
+ *   <li>response headers: only {@link #RESPONSE_HEADERS} leave the server, so no request header or query
+ *       parameter (which Camel carries as message headers) is ever echoed back, on any route or error
+ *       path; every response gets {@code Cache-Control: no-store} and {@code X-Content-Type-Options: nosniff};</li>
+ *   <li>HEAD is answered as GET without the body;</li>
+ *   <li>what no route answers gets the API's JSON error: 404 for an unknown path, 405 with the path's
+ *       {@code Allow}, and the server's own refusals (413 above {@code webhook.max-body-bytes}, read as the
+ *       body arrives, so an oversize body is never buffered).</li>
+ * </ul>
+ * Camel's Vert.x server takes no HttpServerOptions, so the Vert.x instance it looks up in the registry
+ * (this class binds it) adjusts the options of each HTTP server it is asked to create.
+ */
+public final class HttpEdge implements StartupListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HANDLED = "leadline.edge";
+    /** How long a refused request's remaining body is read and dropped before its connection is closed. */
+    private static final long LINGER_MILLIS = 2000;
+
+    /**
+     * The only response headers the server sends (lower case). A route that needs another one adds it here;
+     * everything else a route leaves in its message headers (the request's headers and query parameters
+     * among them) is dropped.
+     */
+    static final Set<String> RESPONSE_HEADERS = Set.of(
+            "content-type", "content-length", "transfer-encoding", "connection", "keep-alive", "date",
+            "allow", "retry-after", "location", "etag", "www-authenticate", "vary",
+            "cache-control", "x-content-type-options");
+
+    private final long idleMillis;
+    private final long readMillis;
+    private final boolean h2cEnabled;
+    private final long maxBodyBytes;
+    private Vertx vertx;
+    private volatile boolean installed;
+
+    public HttpEdge(int idleTimeoutSeconds, int requestReadTimeoutSeconds, boolean h2cEnabled, long maxBodyBytes) {
+        if (idleTimeoutSeconds < 1 || requestReadTimeoutSeconds < 1) {
+            throw new IllegalArgumentException("http.idle-timeout-seconds and http.request-read-timeout-seconds must be at least 1");
+        }
+        this.idleMillis = idleTimeoutSeconds * 1000L;
+        this.readMillis = requestReadTimeoutSeconds * 1000L;
+        this.h2cEnabled = h2cEnabled;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /**
+     * The Vert.x instance for Camel's HTTP servers (main and management), made once with the given options
+     * (its worker pool runs every route); closed by {@link #close()}.
+     */
+    public synchronized Vertx vertx(VertxOptions vertxOptions) {
+        if (vertx == null) {
+            Vertx real = Vertx.vertx(vertxOptions);
+            vertx = (Vertx) Proxy.newProxyInstance(HttpEdge.class.getClassLoader(), new Class<?>[] {VertxInternal.class},
+                    (proxy, method, args) -> {
+                        if (method.getName().equals("createHttpServer") && args != null && args.length == 1
+                                && args[0] instanceof HttpServerOptions options) {
+                            return createHttpServer(real, options);
+                        }
+                        return invoke(real, method, args);
+                    });
+        }
+        return vertx;
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    private HttpServer createHttpServer(Vertx real, HttpServerOptions requested) {
+        HttpServerOptions options = new HttpServerOptions(requested).setHttp2ClearTextEnabled(h2cEnabled);
+        HttpServer server = real.createHttpServer(options);
+        server.connectionHandler(connection -> guard(connection, options));
+        return server;
+    }
+
+    private void guard(HttpConnection connection, HttpServerOptions options) {
+        if (connection instanceof ConnectionBase base) {
+            ConnectionGuard.install(base.channel().pipeline(), options, idleMillis, readMillis);
+        }
+    }
+
+    public void close() {
+        Vertx v;
+        synchronized (this) {
+            v = vertx;
+            vertx = null;
+        }
+        if (v != null) {
+            v.close().toCompletionStage().toCompletableFuture().join();
+        }
+    }
+
+    // --- the router of the main server (not the management server) ----------------------------------
+
+    @Override
+    public void onCamelContextStarting(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    @Override
+    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {
+        install(context);
+    }
+
+    private synchronized void install(CamelContext context) {
+        if (installed) {
+            return;
+        }
+        VertxPlatformHttpRouter router = context.getRegistry().findByType(VertxPlatformHttpRouter.class).stream()
+                .filter(VertxPlatformHttpRouter::isMainServer).findFirst().orElse(null);
+        if (router == null) {
+            return;
+        }
+        installed = true;
+        router.route().order(Integer.MIN_VALUE).handler(this::onRequest);
+        router.route().last().handler(ctx -> noRoute(ctx, context)).failureHandler(this::onFailure);
+        LOG.info("HTTP edge installed on {}", router.getName());
+    }
+
+    private void onRequest(RoutingContext ctx) {
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            // routed again as GET (this handler included); Vert.x leaves the body out of a HEAD's answer
+            ctx.reroute(HttpMethod.GET, ctx.request().uri());
+            return;
+        }
+        if (ctx.get(HANDLED) == null) {
+            ctx.put(HANDLED, Boolean.TRUE);
+            HttpServerResponse response = ctx.response();
+            ctx.addHeadersEndHandler(v -> {
+                List<String> names = new ArrayList<>(response.headers().names());
+                for (String name : names) {
+                    if (!RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                        response.headers().remove(name);
+                    }
+                }
+                response.headers().set("Cache-Control", "no-store").set("X-Content-Type-Options", "nosniff");
+            });
+        }
+        ctx.next();
+    }
+
+    /** Nothing matched: 405 with Allow when another method serves the path, else 404. */
+    private void noRoute(RoutingContext ctx, CamelContext context) {
+        String path = ctx.normalizedPath();
+        Set<String> allowed = new TreeSet<>();
+        for (Endpoint endpoint : context.getEndpoints()) {
+            if (endpoint instanceof PlatformHttpEndpoint http && http.getHttpMethodRestrict() != null
+                    && template(http.getPath()).matcher(path).matches()) {
+                for (String verb : http.getHttpMethodRestrict().split(",")) {
+                    allowed.add(verb.trim().toUpperCase(Locale.ROOT));
+                }
+            }
+        }
+        if (allowed.contains("GET")) {
+            allowed.add("HEAD");
+        }
+        if (allowed.isEmpty()) {
+            answer(ctx, 404, "not_found", "no such resource: " + ctx.request().method() + " " + path, false);
+            return;
+        }
+        ctx.response().putHeader("Allow", String.join(", ", allowed));
+        answer(ctx, 405, "method_not_allowed", ctx.request().method() + " is not allowed here; allowed: "
+                + String.join(", ", allowed), false);
+    }
+
+    /**
+     * Closes the connection of a refused request whose body is still arriving. Closed at once, the unread
+     * bytes would make the kernel reset the connection, and the client could lose the answer it has not
+     * read yet; so what still arrives is read and dropped (never held) until the client stops sending,
+     * for at most {@link #LINGER_MILLIS}, then the connection is closed.
+     */
+    private void lingerThenClose(RoutingContext ctx, HttpServerRequest request) {
+        HttpConnection connection = request.connection();
+        if (request.isEnded()) {
+            connection.close();
+            return;
+        }
+        long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
+        try {
+            request.handler(dropped -> { });
+            request.endHandler(end -> {
+                ctx.vertx().cancelTimer(timer);
+                connection.close();
+            });
+            request.resume();
+        } catch (IllegalStateException alreadyRead) {
+            ctx.vertx().cancelTimer(timer);
+            connection.close();
+        }
+    }
+
+    /** A platform-http path ({id} parameters, a trailing * for a prefix) as a pattern. */
+    private static Pattern template(String uri) {
+        StringBuilder regex = new StringBuilder();
+        for (String part : uri.split("(?=\\{)|(?<=\\})")) {
+            if (part.startsWith("{") && part.endsWith("}")) {
+                regex.append("[^/]+");
+            } else if (part.endsWith("*")) {
+                regex.append(Pattern.quote(part.substring(0, part.length() - 1))).append(".*");
+            } else {
+                regex.append(Pattern.quote(part));
+            }
+        }
+        return Pattern.compile(regex.toString());
+    }
+
+    /** The server's own refusals (the body limit above all) and anything a route failed without answering. */
+    private void onFailure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (ctx.response().ended()) {
+            return;
+        }
+        switch (status) {
+            case 413 -> answer(ctx, 413, "payload_too_large", "the body is larger than the limit of " + maxBodyBytes
+                    + " bytes (webhook.max-body-bytes)", true);
+            case 400 -> answer(ctx, 400, "bad_request", "the request could not be read", true);
+            case 408 -> answer(ctx, 408, "request_timeout", "the request was not received in time", true);
+            default -> {
+                if (status >= 400 && status < 500) {
+                    answer(ctx, status, "bad_request", "the request was refused (" + status + ")", false);
+                } else {
+                    LOG.warn("{} {} failed outside the routes", ctx.request().method(), ctx.normalizedPath(), ctx.failure());
+                    answer(ctx, 500, "internal_error", "unexpected failure; it has been logged", false);
+                }
+            }
+        }
+    }
+
+    /**
+     * Answers with the JSON error body. {@code close}: the request's body may still be arriving (refused
+     * before it was read), so the connection is closed after the answer rather than reading the rest.
+     */
+    private void answer(RoutingContext ctx, int status, String error, String detail, boolean close) {
+        HttpServerResponse response = ctx.response();
+        if (response.headWritten()) {
+            ctx.request().connection().close();
+            return;
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", error);
+        body.put("detail", detail);
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "application/json");
+        if (close) {
+            response.putHeader("Connection", "close");
+            HttpServerRequest request = ctx.request();
+            response.end(json).onComplete(done -> lingerThenClose(ctx, request));
+        } else {
+            response.end(json);
+        }
+    }
+}
