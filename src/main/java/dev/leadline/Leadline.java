@@ -1,8 +1,14 @@
 package dev.leadline;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 import org.apache.camel.main.Main;
 
-/** Entry point: camel-main with the YAML routes under {@code routes/} and the top-level application.properties. */
+/**
+ * Entry point: camel-main with the YAML routes and application.properties of the working directory when
+ * it has them (edit, restart, no rebuild), else the ones packaged in the jar.
+ */
 public final class Leadline {
 
     private Leadline() {
@@ -13,9 +19,23 @@ public final class Leadline {
     }
 
     public static Main create() {
+        return create(Path.of(""));
+    }
+
+    /** @param workingDir where an integration team's own routes/ and application.properties are looked for */
+    public static Main create(Path workingDir) {
         Main main = new Main();
-        // Read from the file system, like the routes, so that an edit needs a restart but no rebuild.
-        main.setDefaultPropertyPlaceholderLocation("file:application.properties");
+        // Camel takes each key from the first location that has it: the working directory's file (if any),
+        // then the packaged one, so a file beside the jar may hold only the keys it changes. Environment
+        // variables and -D system properties win over both (see application.properties' header).
+        main.setDefaultPropertyPlaceholderLocation("file:" + workingDir.resolve("application.properties")
+                + ";optional=true,classpath:application.properties");
+        // camel-main loads every routes pattern it is given, so "file:...,classpath:..." would load each route
+        // twice (duplicate ids) whenever routes/ exists: one set is chosen. An initial property is the lowest
+        // precedence, so camel.main.routes-include-pattern in a properties file still overrides this choice.
+        Path routes = workingDir.resolve("routes");
+        main.addInitialProperty("camel.main.routes-include-pattern",
+                Files.isDirectory(routes) ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
         main.configure().addConfiguration(LeadlineConfiguration.class);
         return main;
     }

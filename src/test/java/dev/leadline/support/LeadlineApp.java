@@ -40,7 +40,7 @@ public final class LeadlineApp implements AutoCloseable {
     private final Path dataDir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private LeadlineApp(Path dataDir, Map<String, String> overrides) throws Exception {
+    private LeadlineApp(Path workingDir, Path dataDir, Map<String, String> overrides) throws Exception {
         this.dataDir = dataDir;
         this.port = AvailablePortFinder.getNextAvailable();
         Map<String, String> props = new HashMap<>();
@@ -56,7 +56,7 @@ public final class LeadlineApp implements AutoCloseable {
             props.put("demo.enabled", "true");
         }
         props.putAll(overrides);
-        main = Leadline.create();
+        main = Leadline.create(workingDir);
         props.forEach(main::addOverrideProperty);
         main.start();
     }
@@ -64,7 +64,7 @@ public final class LeadlineApp implements AutoCloseable {
     /** One service for the whole test run: tests keep apart by using their own numbers and workspaces. */
     public static synchronized LeadlineApp shared() throws Exception {
         if (shared == null) {
-            shared = new LeadlineApp(freshDataDir(), Map.of(
+            shared = new LeadlineApp(Path.of(""), freshDataDir(), Map.of(
                     "webhook.fallback-secret", FALLBACK_SECRET,
                     "meta.verify-token", META_VERIFY_TOKEN,
                     "summaries.enabled", "false",
@@ -76,7 +76,12 @@ public final class LeadlineApp implements AutoCloseable {
     }
 
     public static LeadlineApp start(Path dataDir, Map<String, String> overrides) throws Exception {
-        return new LeadlineApp(dataDir, overrides);
+        return new LeadlineApp(Path.of(""), dataDir, overrides);
+    }
+
+    /** As if started in workingDir: its routes/ and application.properties, if any, instead of the packaged ones. */
+    public static LeadlineApp startIn(Path workingDir, Path dataDir, Map<String, String> overrides) throws Exception {
+        return new LeadlineApp(workingDir, dataDir, overrides);
     }
 
     /** Settings merged in order, the later winning. */
