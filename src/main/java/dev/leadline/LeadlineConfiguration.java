@@ -34,6 +34,7 @@ import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
+import dev.leadline.summary.SummaryScheduler;
 import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.AuthAttempts;
 import dev.leadline.web.ErrorResponses;
@@ -48,6 +49,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -115,6 +117,17 @@ public class LeadlineConfiguration implements CamelConfiguration {
         SummaryRunTally tally = new SummaryRunTally(Integer.parseInt(property(context, "summaries.progress-every")));
         context.getRegistry().bind("summaryRunTally", tally);
         context.addService(new InterruptedRuns(dataSource, tally), true, true);
+
+        // The summary schedule's Quartz scheduler, clustered on this database (one instance fires each
+        // time); added after the database, so shut down before its pool closes. An instance with the
+        // schedule off does not start it, so that it never takes a fire it has no route for.
+        SummaryScheduler summaryScheduler = new SummaryScheduler(dataSource, property(context, "quartz.scheduler-name"),
+                Long.parseLong(property(context, "quartz.checkin-interval-ms")),
+                Long.parseLong(property(context, "quartz.misfire-threshold-ms")));
+        context.addService(summaryScheduler, true, true);
+        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
+        quartz.setScheduler(summaryScheduler.scheduler());
+        quartz.setAutoStartScheduler(Boolean.parseBoolean(property(context, "summaries.enabled")));
 
         String demo = property(context, "demo.enabled");
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {

@@ -3,6 +3,7 @@ package dev.leadline.summary;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
@@ -35,6 +36,12 @@ public final class SummaryRunTally implements AggregationStrategy {
     /** The runs this instance has open: what a stop leaves unfinished. */
     public Set<Long> activeRunIds() {
         return Set.copyOf(active);
+    }
+
+    /** The same, as a PostgreSQL array literal ({12,13}) for the heartbeat's statement; null when none. */
+    public String activeRunIdArray() {
+        Set<Long> open = activeRunIds();
+        return open.isEmpty() ? null : open.stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
     }
 
     @Override

@@ -23,27 +23,31 @@ import java.util.concurrent.TimeUnit;
 /**
  * The service as the README runs it: a separate JVM running dev.leadline.Leadline from the project
  * directory (routes/, application.properties), on the embedded PostgreSQL, or on an external one when
- * BENCH_DB_URL is set. Knows its start-up time (launch to the first served request) and resident memory.
+ * BENCH_DB_URL is set, or when the caller's environment names one (DB_URL: several processes on one
+ * database, as the two-instance test runs them). Knows its start-up time (launch to the first served
+ * request) and resident memory; its output goes to target/bench-logs/{name}.log.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
-    static final String DEMO_TOKEN = "demo-token";
+    public static final String DEMO_TOKEN = "demo-token";
 
     private final Process process;
     private final int port;
     private final int dbPort;
     private final long startupMillis;
     private final String jdbcUrl;
+    private final Path log;
 
-    private ServiceProcess(Process process, int port, int dbPort, long startupMillis, String jdbcUrl) {
+    private ServiceProcess(Process process, int port, int dbPort, long startupMillis, String jdbcUrl, Path log) {
         this.process = process;
         this.port = port;
         this.dbPort = dbPort;
         this.startupMillis = startupMillis;
         this.jdbcUrl = jdbcUrl;
+        this.log = log;
     }
 
-    static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
+    public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
         int port = freePort();
         int dbPort = freePort();
         Path dataDir = Path.of("target", "bench-pg", UUID.randomUUID().toString()).toAbsolutePath();
@@ -72,6 +76,9 @@ final class ServiceProcess implements AutoCloseable {
             jdbcUrl = "jdbc:postgresql://localhost:" + dbPort + "/postgres?user=postgres";
         }
         environment.putAll(env);
+        if (env.containsKey("DB_URL")) {
+            jdbcUrl = env.get("DB_URL");
+        }
         long launched = System.nanoTime();
         Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
@@ -85,7 +92,7 @@ final class ServiceProcess implements AutoCloseable {
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     long startup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
-                    return new ServiceProcess(process, port, dbPort, startup, jdbcUrl);
+                    return new ServiceProcess(process, port, dbPort, startup, jdbcUrl, log);
                 }
             } catch (IOException notYet) {
                 // not listening yet
@@ -103,11 +110,11 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
-    long startupMillis() {
+    public long startupMillis() {
         return startupMillis;
     }
 
@@ -156,6 +163,21 @@ final class ServiceProcess implements AutoCloseable {
     void gc() throws IOException, InterruptedException {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start().waitFor();
+    }
+
+    /** Where the process's output goes. */
+    public Path log() {
+        return log;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** kill -9: no shutdown hook, no graceful stop, nothing closed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
