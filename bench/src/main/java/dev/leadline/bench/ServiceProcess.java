@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * directory (routes/, application.properties), on the embedded PostgreSQL, or on an external one when
  * BENCH_DB_URL is set. Knows its start-up time (launch to the first served request) and resident memory.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     static final String DEMO_TOKEN = "demo-token";
 
@@ -43,11 +43,11 @@ final class ServiceProcess implements AutoCloseable {
         this.jdbcUrl = jdbcUrl;
     }
 
-    static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
+    public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
         int port = freePort();
         int dbPort = freePort();
         Path dataDir = Path.of("target", "bench-pg", UUID.randomUUID().toString()).toAbsolutePath();
-        Path log = Path.of("target", "bench-logs", name + ".log");
+        Path log = log(name);
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -96,6 +96,16 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException("the service did not serve a request within 120 s; see " + log);
     }
 
+    /** Where the service's output (its log) goes. */
+    public static Path log(String name) {
+        return Path.of("target", "bench-logs", name + ".log");
+    }
+
+    /** The service JVM: its pid, its children (an embedded PostgreSQL), a SIGTERM with destroy(). */
+    public ProcessHandle handle() {
+        return process.toHandle();
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
@@ -103,7 +113,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
