@@ -3,6 +3,8 @@ package dev.leadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadline.observe.Meters;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 
 /**
@@ -37,6 +39,8 @@ public final class Leadline {
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(routes) ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
         main.configure().addConfiguration(LeadlineConfiguration.class);
+        // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
+        main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;
     }
 }

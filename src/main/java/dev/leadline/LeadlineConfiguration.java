@@ -24,6 +24,10 @@ import dev.leadline.intake.MetaEvents;
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.intake.WebhookJson;
 import dev.leadline.intake.WebhookSignature;
+import dev.leadline.observe.DatabaseHealthCheck;
+import dev.leadline.observe.IntakeFreshness;
+import dev.leadline.observe.LogFormat;
+import dev.leadline.observe.Meters;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
@@ -43,6 +47,7 @@ import dev.leadline.web.JsonRequests;
 import dev.leadline.web.LogSafe;
 import dev.leadline.web.RequestGuard;
 import org.apache.camel.BeanInject;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.VertxOptions;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -50,6 +55,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.component.quartz.QuartzComponent;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -62,6 +68,10 @@ public class LeadlineConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        LogFormat.apply(property(context, "log.format"));
+        // The one meter registry, served on /observe/metrics (see observe/Meters).
+        MeterRegistry meters = Meters.of(context);
+
         // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
         HttpEdge edge = new HttpEdge(
                 Integer.parseInt(property(context, "http.idle-timeout-seconds")),
@@ -75,6 +85,8 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size")))));
         context.addStartupListener(edge);
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> edge.close())));
+        // A stop refuses new requests (503, the sender retries) while those in flight finish.
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopping(c -> edge.stopping())));
 
         DatabaseSettings settings = new DatabaseSettings(
                 property(context, "db.url"),
@@ -93,6 +105,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 Integer.parseInt(property(context, "db.embedded.port")),
                 Boolean.parseBoolean(property(context, "db.embedded.durable")));
         Database database = new Database(settings);
+        database.setMeterRegistry(meters);
         database.start();
         // Stopped with the context, after the routes: the pool and the embedded server close with the app.
         context.addService(database, true, true);
@@ -101,6 +114,18 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("streamingDataSource", database.streamingDataSource());
         context.getRegistry().bind("intakeDataSource", database.intakeDataSource());
         context.getRegistry().bind("database", database);
+
+        // Readiness follows the database; the newest message age per workspace is the "intake stalled" gauge.
+        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource,
+                Duration.ofMillis(Long.parseLong(property(context, "observe.health-database-timeout-ms"))));
+        context.getRegistry().bind("databaseHealthCheck", databaseHealth);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(databaseHealth);
+        }
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> databaseHealth.close())));
+        context.addService(new IntakeFreshness(context, dataSource, meters,
+                Duration.ofSeconds(Long.parseLong(property(context, "observe.intake-age-refresh-seconds"))), Clock.systemUTC()), true, true);
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
         // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue

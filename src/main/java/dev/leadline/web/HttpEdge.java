@@ -74,6 +74,7 @@ public final class HttpEdge implements StartupListener {
     private final long maxBodyBytes;
     private Vertx vertx;
     private volatile boolean installed;
+    private volatile boolean stopping;
 
     public HttpEdge(int idleTimeoutSeconds, int requestReadTimeoutSeconds, boolean h2cEnabled, long maxBodyBytes) {
         if (idleTimeoutSeconds < 1 || requestReadTimeoutSeconds < 1) {
@@ -123,6 +124,14 @@ public final class HttpEdge implements StartupListener {
         if (connection instanceof ConnectionBase base) {
             ConnectionGuard.install(base.channel().pipeline(), options, idleMillis, readMillis);
         }
+    }
+
+    /**
+     * The service is stopping: from now on every new request is refused with 503 and Retry-After (the
+     * sender retries, on another instance or once this one is back), while those already in a route finish.
+     */
+    public void stopping() {
+        stopping = true;
     }
 
     public void close() {
@@ -181,6 +190,11 @@ public final class HttpEdge implements StartupListener {
                 }
                 response.headers().set("Cache-Control", "no-store").set("X-Content-Type-Options", "nosniff");
             });
+            if (stopping) {
+                response.putHeader("Retry-After", "5");
+                answer(ctx, 503, "unavailable", "the service is stopping; retry later", true);
+                return;
+            }
         }
         ctx.next();
     }

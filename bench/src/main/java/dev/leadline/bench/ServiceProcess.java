@@ -51,7 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         int dbPort = freePort();
         Path dataDir = Path.of("target", "bench-pg", UUID.randomUUID().toString()).toAbsolutePath();
-        Path log = Path.of("target", "bench-logs", name + ".log");
+        Path log = log(name);
         Files.createDirectories(log.getParent());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -101,6 +101,16 @@ public final class ServiceProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IllegalStateException("the service did not serve a request within 120 s; see " + log);
+    }
+
+    /** Where the service's output (its log) goes. */
+    public static Path log(String name) {
+        return Path.of("target", "bench-logs", name + ".log");
+    }
+
+    /** The service JVM: its pid, its children (an embedded PostgreSQL), a SIGTERM with destroy(). */
+    public ProcessHandle handle() {
+        return process.toHandle();
     }
 
     static int freePort() throws IOException {

@@ -1,0 +1,52 @@
+package dev.leadline.observe;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+
+/**
+ * The one meter registry: the Prometheus registry that camel-micrometer-prometheus serves on
+ * /observe/metrics and the routes' micrometer: endpoints write to. Both look it up by the name
+ * {@link MicrometerConstants#METRICS_REGISTRY_NAME}, so it is bound under that name before the context
+ * starts (Leadline.create), configured before any meter is registered.
+ */
+public final class Meters {
+
+    /** The LLM call timer of routes/daily-summaries.yaml, published as a histogram. */
+    static final String LLM_CALLS = "leadline.llm.calls";
+
+    private Meters() {
+    }
+
+    public static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // Latency buckets (a Prometheus histogram) for the LLM calls, from 50 ms to a minute.
+        registry.config().meterFilter(new MeterFilter() {
+            @Override
+            public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+                if (!id.getName().equals(LLM_CALLS)) {
+                    return config;
+                }
+                return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                        .minimumExpectedValue(50_000_000.0).maximumExpectedValue(60_000_000_000.0)
+                        .build().merge(config);
+            }
+        });
+        return registry;
+    }
+
+    /** The registry bound in the context. */
+    public static MeterRegistry of(CamelContext context) {
+        MeterRegistry registry = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        if (registry == null) {
+            throw new IllegalStateException("no meter registry bound as " + MicrometerConstants.METRICS_REGISTRY_NAME);
+        }
+        return registry;
+    }
+}
