@@ -67,7 +67,7 @@ class GracefulShutdownTest {
         String name = "graceful-shutdown";
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start(); StubLlm llm = new StubLlm()) {
             String jdbcUrl = postgres.getJdbcUrl("postgres", "postgres");
-            llm.latency(1000);
+            llm.latency(1500);
             ServiceProcess service = ServiceProcess.start(name, Map.ofEntries(
                     Map.entry("DB_URL", jdbcUrl),
                     Map.entry("DB_USER", "postgres"),
@@ -81,8 +81,9 @@ class GracefulShutdownTest {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             List<String> phones = new ArrayList<>();
             try {
-                // A day of 12 leads, summarised by a slow LLM (1 s a call, 2 at a time): a run still going at SIGTERM.
-                for (int i = 0; i < 12; i++) {
+                // A day of 30 leads, summarised by a slow LLM (1.5 s a call, 2 at a time: over 20 s of work), so the run
+                // is still going when the shutdown timeout runs out, however the machine is loaded.
+                for (int i = 0; i < 30; i++) {
                     String phone = Workspaces.newPhone();
                     phones.add(phone);
                     long at = DAY.atTime(LocalTime.of(9, i)).atZone(JAKARTA).toEpochSecond();

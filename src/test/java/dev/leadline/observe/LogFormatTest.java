@@ -5,46 +5,58 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.Appender;
+import org.apache.logging.log4j.core.LogEvent;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.impl.Log4jLogEvent;
+import org.apache.logging.log4j.message.SimpleMessage;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
- * log.format as application.properties sets it (LOG_FORMAT in the environment is read by log4j2.properties
- * itself, which GracefulShutdownTest shows in a real process): json switches the console to one JSON
- * object per line, text back to the pattern; anything else is refused at start.
+ * log.format switches the root logger between the pattern layout and JSON lines (ECS): one JSON object
+ * per line, text back to the pattern; anything else is refused at start. The root logger's own appender
+ * formats an event here, rather than capturing System.out, which other tests' services in this JVM
+ * share and which log4j's console manager may hold from before a reconfiguration.
  */
 class LogFormatTest {
 
     @Test
-    void switchesTheConsoleBetweenJsonLinesAndText() throws Exception {
-        PrintStream original = System.out;
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    void switchesTheRootLoggerBetweenJsonLinesAndText() throws Exception {
+        LogEvent event = Log4jLogEvent.newBuilder().setLoggerName("leadline.test").setLevel(Level.WARN)
+                .setMessage(new SimpleMessage("a line with \"quotes\"\nand a newline")).setThreadName("main").build();
         try {
-            // log4j's console appenders take System.out as they are made, on reconfiguration
-            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
             LogFormat.apply("json");
-            LoggerFactory.getLogger("leadline.test").warn("a line with \"quotes\"\nand a newline");
+            String json = formatted(event);
+            assertEquals(1, json.strip().split("\n").length, "one line: " + json);
+            JsonNode parsed = new ObjectMapper().readTree(json);
+            assertEquals("WARN", parsed.get("log.level").asText());
+            assertEquals("a line with \"quotes\"\nand a newline", parsed.get("message").asText(), "escaped");
+            assertEquals("leadline.test", parsed.get("log.logger").asText());
+            assertTrue(parsed.has("@timestamp"));
+
             LogFormat.apply("text");
-            LoggerFactory.getLogger("leadline.test").warn("back to text");
+            String text = formatted(event);
+            assertFalse(text.startsWith("{"), text);
+            assertTrue(text.contains("WARN") && text.contains("test - a line with"), text);
         } finally {
-            System.setOut(original);
             LogFormat.apply("text");
         }
-        String[] lines = captured.toString(StandardCharsets.UTF_8).split("\n");
-        JsonNode event = new ObjectMapper().readTree(lines[0]);
-        assertEquals("WARN", event.get("log.level").asText());
-        assertEquals("a line with \"quotes\"\nand a newline", event.get("message").asText(), "one line, escaped");
-        assertEquals("leadline.test", event.get("log.logger").asText());
-        assertTrue(event.has("@timestamp"));
-        String text = lines[lines.length - 1];
-        assertFalse(text.startsWith("{"), text);
-        assertTrue(text.contains("WARN") && text.endsWith("test - back to text"), text);
+    }
+
+    /** The event as the root logger's appender writes it. */
+    private static String formatted(LogEvent event) {
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Map<String, Appender> appenders = context.getConfiguration().getRootLogger().getAppenders();
+        assertEquals(1, appenders.size(), appenders.keySet().toString());
+        Appender appender = appenders.values().iterator().next();
+        return new String(appender.getLayout().toByteArray(event), StandardCharsets.UTF_8);
     }
 
     @Test
