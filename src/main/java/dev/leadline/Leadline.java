@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import dev.leadline.observe.Meters;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
+import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: camel-main with the YAML routes and application.properties of the working directory when
@@ -17,7 +18,16 @@ public final class Leadline {
     }
 
     public static void main(String[] args) throws Exception {
-        create().run(args);
+        Main main = create();
+        try {
+            main.run(args);
+        } catch (Exception e) {
+            // A start that fails part way leaves non-daemon threads (Vert.x, Quartz) and the embedded
+            // PostgreSQL running: stop what was started, and exit non-zero instead of hanging.
+            LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage(), e);
+            main.stop();
+            System.exit(1);
+        }
     }
 
     public static Main create() {
