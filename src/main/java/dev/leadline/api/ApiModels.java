@@ -132,6 +132,13 @@ public final class ApiModels {
         public OffsetDateTime finishedAt;
     }
 
+    /** POST /api/summaries/run as a JSON body: the query string's parameters, every one optional. */
+    public static class SummaryRunRequest {
+        public String date;
+        public Long leadId;
+        public Boolean force;
+    }
+
     public static class Workspace {
         public long id;
         public String name;

@@ -44,6 +44,7 @@ public final class LeadQueries {
         params.put("activeSince", QueryDates.instant("activeSince", activeSince));
         params.put("namePattern", null);
         params.put("phonePattern", null);
+        params.put("phoneCanonicalPattern", null);
         if (q != null && !q.isBlank()) {
             String term = q.strip();
             if (term.length() > 100) {
@@ -54,7 +55,12 @@ public final class LeadQueries {
                 throw ApiException.badRequest("q must not contain control characters");
             }
             params.put("namePattern", "%" + escapeLike(term) + "%");
-            params.put("phonePattern", phonePattern(term, defaultCountry));
+            String digits = term.replaceAll("[^0-9]", "");
+            // Fewer than 3 digits make no trigram: the term then searches names only.
+            if (digits.length() >= 3) {
+                params.put("phonePattern", "%" + digits + "%");
+                params.put("phoneCanonicalPattern", canonicalPattern(term, digits, defaultCountry));
+            }
         }
         return params;
     }
@@ -126,22 +132,25 @@ public final class LeadQueries {
     }
 
     /**
-     * A phone search matches any format the user types: a full number is canonicalised; a partial
-     * one in national format (leading 0) is matched after the country code.
+     * What people type is often the last digits of a number ("48178111"), which must match as typed;
+     * but a national ("0852 4817 8111") or "00" international form only matches once canonicalised.
+     * Both are searched: the typed digits by the caller, this form here (null when it adds nothing).
+     * A full number becomes its E.164 digits; a partial one with a trunk "0" is read after the default
+     * country's calling code, with "00" as the international prefix.
      */
-    private String phonePattern(String term, String defaultCountry) {
-        String digits = term.replaceAll("[^0-9]", "");
-        if (digits.length() < 3) {
-            return null;
-        }
+    private String canonicalPattern(String term, String digits, String defaultCountry) {
+        String canonical;
         String e164 = phones.toE164(term, defaultCountry);
         if (e164 != null) {
-            return "%" + e164.substring(1) + "%";
+            canonical = e164.substring(1);
+        } else if (digits.startsWith("00")) {
+            canonical = digits.substring(2);
+        } else if (digits.startsWith("0")) {
+            canonical = phones.countryCallingCode(defaultCountry) + digits.substring(1);
+        } else {
+            return null;
         }
-        if (digits.startsWith("0") && !digits.startsWith("00")) {
-            return "%" + phones.countryCallingCode(defaultCountry) + digits.substring(1) + "%";
-        }
-        return "%" + digits + "%";
+        return canonical.length() < 3 || canonical.equals(digits) ? null : "%" + canonical + "%";
     }
 
     private static String escapeLike(String term) {

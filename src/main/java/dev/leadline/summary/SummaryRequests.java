@@ -1,12 +1,92 @@
 package dev.leadline.summary;
 
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
 
 /** Validates the parameters of a manual summary run (POST /api/summaries/run). */
 public final class SummaryRequests {
+
+    static final Set<String> RUN_FIELDS = Set.of("date", "leadId", "force");
+
+    /**
+     * The parameters of a run, from the query string or a JSON body (read by direct:read-json-request,
+     * an empty body being an empty map). Each source is checked for shape here, then both go through
+     * the same checks as strings (leadId, force, summaryWindow.forDate). A parameter given both ways
+     * must mean the same, else 400: the caller gets the run asked for, or none. (So the REST
+     * declaration gives force no defaultValue: Camel would set the header, as if the caller had.)
+     *
+     * @return date (String, null for the default day), leadId (String, null for all), force (String)
+     */
+    public Map<String, String> runParameters(Map<String, Object> body, String date, String leadId, String force) {
+        JsonRequests.onlyFields(body, RUN_FIELDS);
+        Map<String, String> merged = new HashMap<>();
+        merged.put("date", agree("date", date, bodyDate(body.get("date")), (a, b) -> sameDate(a, b)));
+        merged.put("leadId", agree("leadId", leadId, bodyLeadId(body.get("leadId")), (a, b) -> leadId(a) == leadId(b)));
+        merged.put("force", agree("force", force, bodyForce(body.get("force")), (a, b) -> force(a) == force(b)));
+        return merged;
+    }
+
+    private interface Same {
+        boolean test(String query, String body);
+    }
+
+    private String agree(String field, String query, String body, Same same) {
+        boolean inQuery = query != null && !query.isEmpty();
+        if (!inQuery) {
+            return body == null ? query : body;
+        }
+        if (body != null && !same.test(query, body)) {
+            throw ApiException.badRequest(field + " is " + query + " in the query string but " + body
+                    + " in the body; give it once, or the same in both");
+        }
+        return query;
+    }
+
+    private static boolean sameDate(String query, String body) {
+        try {
+            return LocalDate.parse(query).equals(LocalDate.parse(body));
+        } catch (DateTimeParseException e) {
+            return Objects.equals(query, body);
+        }
+    }
+
+    private static String bodyDate(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof String s)) {
+            throw ApiException.badRequest("date must be a string like \"2026-11-24\"");
+        }
+        return s;
+    }
+
+    private static String bodyLeadId(Object value) {
+        if (value == null) {
+            return null;
+        }
+        // a JSON integer; 7.0, "7" or true are not lead ids
+        if (!(value instanceof Integer || value instanceof Long || value instanceof java.math.BigInteger)) {
+            throw ApiException.badRequest("leadId must be a positive integer");
+        }
+        return value.toString();
+    }
+
+    private static String bodyForce(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (!(value instanceof Boolean)) {
+            throw ApiException.badRequest("force must be true or false");
+        }
+        return value.toString();
+    }
 
     /** @return the lead id, or 0 for "every active lead" */
     public long leadId(String leadId) {
