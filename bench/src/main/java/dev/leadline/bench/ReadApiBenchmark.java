@@ -117,9 +117,11 @@ final class ReadApiBenchmark {
                 String.valueOf(cursor.id()), "fetch", "51"))});
         String leads = sql("/sql/api/list-leads.sql");
         queries.add(new String[] {"lead list status filter", bind(leads, Map.of("workspaceId", "1", "status", "'qualified'",
-                "activeSince", "NULL", "namePattern", "NULL", "phonePattern", "NULL", "cursorAt", "NULL", "cursorId", "NULL", "fetch", "51"))});
+                "activeSince", "NULL", "namePattern", "NULL", "phonePattern", "NULL", "phoneCanonicalPattern", "NULL", "cursorAt", "NULL",
+                "cursorId", "NULL", "fetch", "51"))});
         queries.add(new String[] {"lead list phone search", bind(leads, Map.of("workspaceId", "1", "status", "NULL",
-                "activeSince", "NULL", "namePattern", "'%0813001%'", "phonePattern", "'%6281300123%'", "cursorAt", "NULL",
+                "activeSince", "NULL", "namePattern", "'%0813001%'", "phonePattern", "'%0813001%'", "phoneCanonicalPattern", "'%6281300123%'",
+                "cursorAt", "NULL",
                 "cursorId", "NULL", "fetch", "51"))});
         return queries;
     }
