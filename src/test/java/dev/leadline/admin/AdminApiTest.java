@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -21,15 +20,12 @@ import org.junit.jupiter.api.Test;
 /** Onboarding without SQL: workspaces, tokens, secret rotation, dead letters and their replay. */
 class AdminApiTest {
 
-    static final String ADMIN = "admin-token-for-tests-32-characters-long";
+    static final String ADMIN = LeadlineApp.ADMIN_TOKEN;
     static LeadlineApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
-                "admin.token", ADMIN,
-                "webhook.fallback-secret", LeadlineApp.FALLBACK_SECRET,
-                "summaries.enabled", "false"));
+        app = LeadlineApp.startWithAdmin();
     }
 
     @AfterAll

@@ -14,7 +14,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -42,7 +41,7 @@ import org.junit.jupiter.api.Test;
  */
 class IntakeHardeningTest {
 
-    static final String ADMIN = "admin-token-for-intake-hardening-tests";
+    static final String ADMIN = LeadlineApp.ADMIN_TOKEN;
     static LeadlineApp app;
     static Tenant a;
     static Tenant b;
@@ -52,10 +51,7 @@ class IntakeHardeningTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
-                "admin.token", ADMIN,
-                "webhook.fallback-secret", LeadlineApp.FALLBACK_SECRET,
-                "summaries.enabled", "false"));
+        app = LeadlineApp.startWithAdmin();
         a = tenant();
         b = tenant();
     }

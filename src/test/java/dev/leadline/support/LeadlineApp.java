@@ -32,6 +32,8 @@ public final class LeadlineApp implements AutoCloseable {
 
     public static final String FALLBACK_SECRET = "fallback-secret";
     public static final String META_VERIFY_TOKEN = "meta-verify-token";
+    /** The admin token of {@link #startWithAdmin()} (admin.token needs 32 characters or more). */
+    public static final String ADMIN_TOKEN = "admin-token-for-tests-32-characters-long";
 
     private static LeadlineApp shared;
 
@@ -73,6 +75,14 @@ public final class LeadlineApp implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close));
         }
         return shared;
+    }
+
+    /** A service of its own with the admin API on (ADMIN_TOKEN) and the fallback secret, no schedule. */
+    public static LeadlineApp startWithAdmin() throws Exception {
+        return start(freshDataDir(), Map.of(
+                "admin.token", ADMIN_TOKEN,
+                "webhook.fallback-secret", FALLBACK_SECRET,
+                "summaries.enabled", "false"));
     }
 
     public static LeadlineApp start(Path dataDir, Map<String, String> overrides) throws Exception {
