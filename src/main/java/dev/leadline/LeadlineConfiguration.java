@@ -6,6 +6,7 @@ import java.time.Duration;
 import javax.sql.DataSource;
 
 import dev.leadline.admin.AdminAuth;
+import dev.leadline.admin.BulkReplay;
 import dev.leadline.admin.DeadLetterReplay;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
@@ -303,6 +304,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("deadLetterReplay")
     public DeadLetterReplay deadLetterReplay() {
         return new DeadLetterReplay();
+    }
+
+    @BindToRegistry("bulkReplay")
+    public BulkReplay bulkReplay() {
+        return new BulkReplay();
     }
 
     @BindToRegistry("workspaceRequests")

@@ -1,5 +1,5 @@
 -- GET /api/leads/{id}: the lead, scoped to the caller's workspace, with its message counts.
-SELECT l.id, l.phone, l.name, l.status, l.version, l.created_at AS "createdAt", l.last_activity_at AS "lastActivityAt",
+SELECT l.id, l.phone, l.bsuid, l.parent_bsuid AS "parentBsuid", l.username, l.name, l.status, l.version, l.created_at AS "createdAt", l.last_activity_at AS "lastActivityAt",
        c.inbound AS "messagesIn", c.outbound AS "messagesOut"
 FROM lead l
 CROSS JOIN LATERAL (

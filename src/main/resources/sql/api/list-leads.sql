@@ -1,8 +1,13 @@
 -- GET /api/leads: newest activity first, keyset-paginated on (last_activity_at, id), which is the
 -- order of index lead_by_activity. Absent filters are NULL and drop out. A search term is tried on the
--- name, and on the phone both as the typed digits and as the canonical form they may stand for (both
--- LIKE '%digits%', served by the trigram indexes lead_name_trigram and lead_phone_trigram).
-SELECT id, phone, name, status, created_at AS "createdAt", last_activity_at AS "lastActivityAt"
+-- name, the username and the BSUID, on the phone both as the typed digits and as the canonical form they
+-- may stand for, and on the lead's earlier phones and BSUIDs (lead_alias: after an identity change or a
+-- merge). Every arm is a LIKE '%...%' served by a trigram index (lead_name_trigram, lead_phone_trigram,
+-- lead_username_trigram, lead_bsuid_trigram; lead_alias_value_trigram for the aliases): the aliases'
+-- leads are gathered once (an uncorrelated sub-select, run before the scan), so that their id = ANY
+-- arm is one more index scan of the BitmapOr rather than a check of every lead of the workspace.
+SELECT id, phone, bsuid, parent_bsuid AS "parentBsuid", username, name, status, created_at AS "createdAt",
+       last_activity_at AS "lastActivityAt"
 FROM lead
 WHERE workspace_id = :#workspaceId
   AND (CAST(:#status AS text) IS NULL OR status = CAST(:#status AS text))
@@ -10,7 +15,15 @@ WHERE workspace_id = :#workspaceId
   AND (CAST(:#namePattern AS text) IS NULL
        OR name ILIKE CAST(:#namePattern AS text)
        OR phone LIKE CAST(:#phonePattern AS text)
-       OR phone LIKE CAST(:#phoneCanonicalPattern AS text))
+       OR phone LIKE CAST(:#phoneCanonicalPattern AS text)
+       OR username ILIKE CAST(:#usernamePattern AS text)
+       OR bsuid LIKE CAST(:#bsuidPattern AS text)
+       OR id = ANY (ARRAY(
+           SELECT lead_id FROM lead_alias
+           WHERE workspace_id = :#workspaceId
+             AND ((kind = 'phone' AND (value LIKE CAST(:#phonePattern AS text)
+                                       OR value LIKE CAST(:#phoneCanonicalPattern AS text)))
+                  OR (kind = 'bsuid' AND value LIKE CAST(:#bsuidPattern AS text))))))
   AND (CAST(:#cursorAt AS timestamptz) IS NULL
        OR (last_activity_at, id) < (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))
 ORDER BY last_activity_at DESC, id DESC

@@ -4,6 +4,9 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 
+// OpenAPI annotations of swagger-core, which camel-openapi-java builds the document with.
+import io.swagger.v3.oas.annotations.media.Schema;
+
 /**
  * The shapes of the REST API's bodies, for its OpenAPI document only (the routes build and read plain
  * maps). Referenced by name from the rest definitions in routes/ as responseModel and type.
@@ -35,9 +38,27 @@ public final class ApiModels {
         public Long currentVersion;
     }
 
+    /**
+     * A lead is identified by its phone, its BSUID, or both (issue 11): at least one of the two is set.
+     * Where there is no phone, a dashboard shows the username, or else the BSUID.
+     */
     public static class LeadSummary {
         public long id;
+        @Schema(nullable = true, example = "+6281234567890",
+                description = "The customer's phone in E.164; null for a customer WhatsApp withholds it from (a username user): "
+                        + "then bsuid is set. Show username, or bsuid, where there is none")
         public String phone;
+        @Schema(nullable = true, example = "ID.1748302956183746",
+                description = "The customer's business-scoped user id (BSUID) from WhatsApp, exactly as received (case-sensitive); "
+                        + "null when only the phone is known")
+        public String bsuid;
+        @Schema(nullable = true, example = "ID.ENT.5820193746281937",
+                description = "The parent BSUID, only for businesses Meta enrolled in parent BSUIDs; an attribute, never a key")
+        public String parentBsuid;
+        @Schema(nullable = true, example = "@dewi.lestari",
+                description = "The customer's WhatsApp username as last received (display only; it may change); null when none")
+        public String username;
+        @Schema(nullable = true, description = "The contact's profile name as first received")
         public String name;
         public String status;
         public OffsetDateTime createdAt;
@@ -84,6 +105,9 @@ public final class ApiModels {
 
     public static class Note {
         public long id;
+        @Schema(allowableValues = {"daily_summary", "manual", "status_change", "merge", "identity_change"},
+                description = "merge (another lead of the same customer was merged into this one) and identity_change "
+                        + "(the customer's phone or BSUID changed) are system notes, added by system-identity")
         public String kind;
         public String content;
         public String addedBy;
@@ -190,11 +214,14 @@ public final class ApiModels {
         public long id;
         public String source;
         public String event;
+        @Schema(description = "Why it was kept; a replay that keeps it again brings this up to date")
         public String reason;
         public String phoneNumberId;
         public String idempotencyKey;
         public String payload;
         public OffsetDateTime receivedAt;
+        @Schema(nullable = true, description = "When a replay last took its event out of the dead letters (stored, or found "
+                + "stored already); null while it is still dead, also after a replay that kept it again")
         public OffsetDateTime replayedAt;
         /** Which secret verified the delivery: workspace or fallback; a replay writes only into that workspace. */
         public String verifiedBy;
@@ -205,6 +232,48 @@ public final class ApiModels {
     public static class DeadLetterPage {
         public List<DeadLetter> items;
         public String nextCursor;
+    }
+
+    /** POST /api/admin/dead-letters/replay. */
+    public static class BulkReplayRequest {
+        @Schema(requiredMode = Schema.RequiredMode.REQUIRED, example = "no customer phone number",
+                description = "The dead letters' reason, exactly (GET /api/admin/dead-letters shows it)")
+        public String reason;
+        @Schema(nullable = true, minimum = "1", description = "Replay at most this many letters (the oldest first); none: all")
+        public Integer limit;
+    }
+
+    /** What a bulk replay did: matched = replayed + stillDeadLettered + refused + failed. */
+    public static class BulkReplayCounts {
+        public String reason;
+        @Schema(description = "Dead letters with exactly this reason, kept before the request, that no replay had taken out "
+                + "of the dead letters yet (at most limit), replayed oldest first")
+        public int matched;
+        @Schema(description = "Of those, letters whose event the intake took this time (stored, found stored already, or "
+                + "otherwise handled): each is now marked replayedAt and is not matched again")
+        public int replayed;
+        @Schema(description = "Letters the intake kept as dead letters again: their reason now says why (it may differ, e.g. "
+                + "no customer phone number or BSUID), and they stay unreplayed")
+        public int stillDeadLettered;
+        @Schema(description = "Letters refused as a single replay refuses them (409: another workspace's secret verified the "
+                + "delivery): nothing stored, still unreplayed")
+        public int refused;
+        @Schema(description = "Letters whose replay failed otherwise (an unreadable payload, the database): logged, still "
+                + "unreplayed, for a later replay")
+        public int failed;
+        @Schema(description = "limit was given and that many letters were matched: more may be left")
+        public boolean limitReached;
+        @Schema(description = "The replays' intake counts summed, as each single replay answers them (stored, duplicates, ...)")
+        public IntakeCounts intake;
+        @Schema(description = "The refused and failed letters, the first 100, each with the error a single replay would answer")
+        public List<BulkReplayProblem> problems;
+    }
+
+    public static class BulkReplayProblem {
+        public long deadLetterId;
+        public int status;
+        public String error;
+        public String detail;
     }
 
     /** What an intake (or a replay) did with each event. */

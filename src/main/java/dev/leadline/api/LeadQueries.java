@@ -19,7 +19,8 @@ import org.apache.camel.Variable;
  */
 public final class LeadQueries {
 
-    static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change");
+    /** merge and identity_change are the identity model's system notes (added_by system-identity). */
+    static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change", "merge", "identity_change");
     static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
 
     private final PhoneCanonicalizer phones;
@@ -45,12 +46,14 @@ public final class LeadQueries {
         params.put("namePattern", null);
         params.put("phonePattern", null);
         params.put("phoneCanonicalPattern", null);
+        params.put("usernamePattern", null);
+        params.put("bsuidPattern", null);
         if (q != null && !q.isBlank()) {
             String term = q.strip();
             if (term.length() > 100) {
                 throw ApiException.badRequest("q is longer than 100 characters");
             }
-            // PostgreSQL text cannot hold NUL, and no name or phone holds a control character.
+            // PostgreSQL text cannot hold NUL, and no name, phone, username or BSUID holds a control character.
             if (term.chars().anyMatch(Character::isISOControl)) {
                 throw ApiException.badRequest("q must not contain control characters");
             }
@@ -60,6 +63,16 @@ public final class LeadQueries {
             if (digits.length() >= 3) {
                 params.put("phonePattern", "%" + digits + "%");
                 params.put("phoneCanonicalPattern", canonicalPattern(term, digits, defaultCountry));
+            }
+            // Neither a username nor a BSUID holds whitespace: a term with some searches names and phones only.
+            if (term.chars().noneMatch(Character::isWhitespace)) {
+                // A username is shown (and may be stored) as "@name": typed with or without the "@", it matches.
+                String username = term.startsWith("@") ? term.substring(1) : term;
+                if (!username.isEmpty()) {
+                    params.put("usernamePattern", "%" + escapeLike(username) + "%");
+                }
+                // A BSUID is case-sensitive ("ID.1748..."): matched as typed.
+                params.put("bsuidPattern", "%" + escapeLike(term) + "%");
             }
         }
         return params;
@@ -123,6 +136,18 @@ public final class LeadQueries {
     /** A lead of another workspace is answered exactly like one that does not exist. */
     public void requireLead(Object row) {
         ApiException.requireFound(row, "no such lead");
+    }
+
+    /**
+     * The lead as read; when there is none, a 404 whose detail names the lead it was merged into, if it
+     * was (issue 11: the absorbed lead's row is deleted, its messages and notes moved).
+     */
+    public Map<String, Object> requireLeadOrMerge(Map<String, Object> lead, Map<String, Object> mergedInto, long leadId) {
+        if (lead == null && mergedInto != null && mergedInto.get("intoLeadId") != null) {
+            throw ApiException.notFound("lead " + leadId + " was merged into lead " + mergedInto.get("intoLeadId"));
+        }
+        requireLead(lead);
+        return lead;
     }
 
     private static Map<String, Object> page(long workspaceId, String cursor, String limit) {

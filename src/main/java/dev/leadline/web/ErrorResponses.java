@@ -46,7 +46,8 @@ public final class ErrorResponses {
         return root.toString();
     }
 
-    static ApiException classify(Throwable failure) {
+    /** The status and error shape a failure is answered with (also for one letter of a bulk replay). */
+    public static ApiException classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ApiException api) {
                 return api;
