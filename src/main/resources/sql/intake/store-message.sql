@@ -1,19 +1,17 @@
--- One message, one round trip, one implicit transaction: upsert the lead (one per workspace and
--- canonical phone), upsert the Kapso conversation, insert the message once by its WhatsApp id, and
--- move last activity forward. GREATEST keeps a late or re-sent message from moving it back.
+-- One message, one round trip, one implicit transaction: find or create the lead (by BSUID, then by
+-- canonical phone: intake_lead_for in V9, which also links and merges identities), upsert the Kapso
+-- conversation, insert the message once by its WhatsApp id, and move last activity forward. GREATEST
+-- keeps a late or re-sent message from moving it back.
 -- A message already stored (a retry, a replay) writes nothing at all: no lead or conversation row is
 -- updated (two concurrent copies of a new message may both upsert; only one message is kept).
 -- Answers 'stored' or 'duplicates'.
 WITH already_stored AS (
     SELECT 1 FROM message WHERE workspace_id = :#workspaceId AND wamid = :#wamid
-), upserted_lead AS (
-    INSERT INTO lead (workspace_id, phone, name, last_activity_at)
-    SELECT :#workspaceId, :#phone, CAST(:#contactName AS text), CAST(:#sentAt AS timestamptz)
+), upserted_lead AS MATERIALIZED (
+    SELECT intake_lead_for(:#workspaceId, CAST(:#phone AS text), CAST(:#bsuid AS text), CAST(:#parentBsuid AS text),
+                           CAST(:#username AS text), CAST(:#contactName AS text), CAST(:#sentAt AS timestamptz),
+                           true) AS id
     WHERE NOT EXISTS (SELECT 1 FROM already_stored)
-    ON CONFLICT ON CONSTRAINT lead_one_per_phone DO UPDATE
-        SET name = COALESCE(lead.name, EXCLUDED.name),
-            last_activity_at = GREATEST(lead.last_activity_at, EXCLUDED.last_activity_at)
-    RETURNING id
 ), upserted_conversation AS (
     INSERT INTO conversation (workspace_id, lead_id, kapso_id, status, last_message_at)
     SELECT :#workspaceId, upserted_lead.id, CAST(:#conversationId AS text), CAST(:#conversationStatus AS text),

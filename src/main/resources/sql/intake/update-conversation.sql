@@ -1,12 +1,9 @@
--- A conversation event (created, ended, inactive): upsert the lead and the conversation with the new
+-- A conversation event (created, ended, inactive): find or create the lead (intake_lead_for, V9) and the conversation with the new
 -- status. An existing lead's activity is not touched (only messages are activity); a lead first seen
 -- through such an event starts with the time it was seen.
-WITH upserted_lead AS (
-    INSERT INTO lead (workspace_id, phone, name, last_activity_at)
-    VALUES (:#workspaceId, :#phone, CAST(:#contactName AS text), now())
-    ON CONFLICT ON CONSTRAINT lead_one_per_phone DO UPDATE
-        SET name = COALESCE(lead.name, EXCLUDED.name)
-    RETURNING id
+WITH upserted_lead AS MATERIALIZED (
+    SELECT intake_lead_for(:#workspaceId, CAST(:#phone AS text), CAST(:#bsuid AS text), CAST(:#parentBsuid AS text),
+                           CAST(:#username AS text), CAST(:#contactName AS text), now(), false) AS id
 )
 INSERT INTO conversation (workspace_id, lead_id, kapso_id, status)
 SELECT :#workspaceId, upserted_lead.id, :#conversationId, :#conversationStatus
