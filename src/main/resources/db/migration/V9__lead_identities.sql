@@ -304,3 +304,61 @@ BEGIN
     RETURN 'identityChanged';
 END
 $$;
+
+-- One message, one round trip, one transaction: find or create the lead (intake_lead_for), upsert the
+-- Kapso conversation, insert the message once by its WhatsApp id, and move last activity forward.
+-- GREATEST keeps a late or re-sent message from moving it back. A message already stored (a retry, a
+-- replay) writes nothing at all (two concurrent copies of a new message may both get this far; only one
+-- message is kept). A function rather than one statement of CTEs: a merge inside the lookup moves
+-- conversation rows that the same statement could then not update again.
+-- Answers 'stored' or 'duplicates'.
+CREATE FUNCTION intake_store_message(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
+                                     p_username text, p_name text, p_conversation_id text,
+                                     p_conversation_status text, p_wamid text, p_direction text, p_type text,
+                                     p_text text, p_text_truncated boolean, p_media_url text,
+                                     p_sent_at timestamptz, p_sender_sent_at timestamptz)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_lead          bigint;
+    found_conversation  bigint;
+BEGIN
+    IF EXISTS (SELECT 1 FROM message WHERE workspace_id = p_workspace AND wamid = p_wamid) THEN
+        RETURN 'duplicates';
+    END IF;
+    found_lead := intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, p_sent_at, true);
+    IF p_conversation_id IS NOT NULL THEN
+        INSERT INTO conversation (workspace_id, lead_id, kapso_id, status, last_message_at)
+        VALUES (p_workspace, found_lead, p_conversation_id, p_conversation_status, p_sent_at)
+        ON CONFLICT ON CONSTRAINT conversation_one_per_kapso_id DO UPDATE
+            SET status = COALESCE(EXCLUDED.status, conversation.status),
+                last_message_at = GREATEST(conversation.last_message_at, EXCLUDED.last_message_at)
+        RETURNING id INTO found_conversation;
+    END IF;
+    INSERT INTO message (workspace_id, lead_id, conversation_id, wamid, direction, type, text, text_truncated,
+                         media_url, sent_at, sender_sent_at)
+    VALUES (p_workspace, found_lead, found_conversation, p_wamid, p_direction, p_type, p_text, p_text_truncated,
+            p_media_url, p_sent_at, p_sender_sent_at)
+    ON CONFLICT ON CONSTRAINT message_once_per_wamid DO NOTHING;
+    RETURN CASE WHEN FOUND THEN 'stored' ELSE 'duplicates' END;
+END
+$$;
+
+-- A conversation event (created, ended, inactive): find or create the lead and upsert the conversation
+-- with the new status. An existing lead's activity is not touched (only messages are activity); a lead
+-- first seen through such an event starts with the time it was seen.
+CREATE FUNCTION intake_update_conversation(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
+                                           p_username text, p_name text, p_conversation_id text,
+                                           p_conversation_status text)
+RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_lead bigint;
+BEGIN
+    found_lead := intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, now(), false);
+    INSERT INTO conversation (workspace_id, lead_id, kapso_id, status)
+    VALUES (p_workspace, found_lead, p_conversation_id, p_conversation_status)
+    ON CONFLICT ON CONSTRAINT conversation_one_per_kapso_id DO UPDATE
+        SET status = EXCLUDED.status;
+END
+$$;
