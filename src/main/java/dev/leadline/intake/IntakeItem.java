@@ -18,6 +18,10 @@ public final class IntakeItem {
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String RAW_PHONE = "rawPhone";
     public static final String PHONE = "phone";
+    /** The business-scoped user id, exactly as received (WHATSAPP_IDENTITIES.md §1), or null. */
+    public static final String BSUID = "bsuid";
+    public static final String PARENT_BSUID = "parentBsuid";
+    public static final String USERNAME = "username";
     public static final String CONTACT_NAME = "contactName";
     public static final String CONVERSATION_ID = "conversationId";
     public static final String CONVERSATION_STATUS = "conversationStatus";
@@ -44,7 +48,7 @@ public final class IntakeItem {
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
-        PHONE, CONTACT_NAME, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
+        PHONE, BSUID, PARENT_BSUID, USERNAME, CONTACT_NAME, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
         PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 
     private IntakeItem() {

@@ -14,6 +14,8 @@ import java.util.Objects;
  */
 public final class IntakeTriage {
 
+    /** The reason kept with a message that names no customer: neither a phone nor a BSUID. */
+    static final String NO_IDENTITY = "no customer phone number or BSUID";
     /** Longer names are cut: a display name is not a place to store a document. */
     static final int MAX_NAME_LENGTH = 200;
 
@@ -58,18 +60,25 @@ public final class IntakeTriage {
         if (IntakeItem.UPDATE_CONVERSATION.equals(action) && item.get(IntakeItem.CONVERSATION_ID) == null) {
             return deadLetter(item, "conversation event without a conversation id");
         }
+        // A lead is found by its BSUID, its phone, or both (WHATSAPP_IDENTITIES.md §7): a message that
+        // carries a BSUID is a lead even when its phone is withheld; with a BSUID, a bad phone is left out.
+        boolean hasBsuid = item.get(IntakeItem.BSUID) != null;
         Object rawPhone = item.get(IntakeItem.RAW_PHONE);
         if (rawPhone == null) {
-            return deadLetter(item, "no customer phone number");
+            if (!hasBsuid) {
+                return deadLetter(item, NO_IDENTITY);
+            }
+        } else if (PhoneCanonicalizer.containsLetters(rawPhone.toString())) {
+            if (!hasBsuid) {
+                return deadLetter(item, "customer phone number contains letters");
+            }
+        } else {
+            String phone = phones.toE164(rawPhone.toString(), (String) workspace.get("defaultCountry"));
+            if (phone == null && !hasBsuid) {
+                return deadLetter(item, "invalid customer phone number");
+            }
+            item.put(IntakeItem.PHONE, phone);
         }
-        if (PhoneCanonicalizer.containsLetters(rawPhone.toString())) {
-            return deadLetter(item, "customer phone number contains letters");
-        }
-        String phone = phones.toE164(rawPhone.toString(), (String) workspace.get("defaultCountry"));
-        if (phone == null) {
-            return deadLetter(item, "invalid customer phone number");
-        }
-        item.put(IntakeItem.PHONE, phone);
         if (item.get(IntakeItem.CONTACT_NAME) instanceof String name && name.length() > MAX_NAME_LENGTH) {
             item.put(IntakeItem.CONTACT_NAME, name.substring(0, MAX_NAME_LENGTH));
         }

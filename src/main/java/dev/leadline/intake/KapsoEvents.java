@@ -119,8 +119,19 @@ public final class KapsoEvents {
         item.put(IntakeItem.CONVERSATION_ID, WhatsAppMessages.textOrNull(conversation.path("id")));
         item.put(IntakeItem.CONVERSATION_STATUS, WhatsAppMessages.textOrNull(conversation.path("status")));
         item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(conversation.path("kapso").path("contact_name")));
+        JsonNode message = body.path("message");
         String phone = WhatsAppMessages.textOrNull(conversation.path("phone_number"));
-        item.put(IntakeItem.RAW_PHONE, phone != null ? phone : WhatsAppMessages.textOrNull(body.path("message").path("from")));
+        item.put(IntakeItem.RAW_PHONE, phone != null ? phone : WhatsAppMessages.textOrNull(message.path("from")));
+        // Identity lives on the conversation in payload v2; the message mirrors Meta's fields (§5, §6).
+        item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(
+                WhatsAppMessages.textOrNull(conversation.path("business_scoped_user_id")),
+                WhatsAppMessages.textOrNull(message.path("from_user_id"))));
+        item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
+                WhatsAppMessages.textOrNull(conversation.path("parent_business_scoped_user_id")),
+                WhatsAppMessages.textOrNull(message.path("from_parent_user_id"))));
+        item.put(IntakeItem.USERNAME, CustomerIdentities.username(
+                WhatsAppMessages.textOrNull(conversation.path("username")),
+                WhatsAppMessages.textOrNull(message.path("username"))));
 
         if (event.equals(RECEIVED) || event.equals(SENT)) {
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);

@@ -76,22 +76,41 @@ public final class MetaEvents {
             items.add(ignored);
             return;
         }
-        Map<String, JsonNode> contacts = new HashMap<>();
+        // A message's contact: paired by BSUID, else by phone (Meta gives no rule; WHATSAPP_IDENTITIES.md §3).
+        Map<String, JsonNode> contactsByUserId = new HashMap<>();
+        Map<String, JsonNode> contactsByWaId = new HashMap<>();
         for (JsonNode contact : value.path("contacts")) {
-            contacts.put(contact.path("wa_id").asText(), contact);
+            String userId = WhatsAppMessages.textOrNull(contact.path("user_id"));
+            String waId = WhatsAppMessages.textOrNull(contact.path("wa_id"));
+            if (userId != null) {
+                contactsByUserId.put(userId, contact);
+            }
+            if (waId != null) {
+                contactsByWaId.put(waId, contact);
+            }
         }
         for (JsonNode message : value.path("messages")) {
             if (!message.isObject()) {
                 throw ApiException.badRequest("not a Meta WhatsApp webhook: each message must be an object");
             }
             String from = WhatsAppMessages.textOrNull(message.path("from"));
-            JsonNode contact = from == null ? null : contacts.get(from);
+            String fromUserId = WhatsAppMessages.textOrNull(message.path("from_user_id"));
+            JsonNode contact = fromUserId != null && contactsByUserId.containsKey(fromUserId)
+                    ? contactsByUserId.get(fromUserId) : from == null ? null : contactsByWaId.get(from);
+            JsonNode paired = contact == null ? JSON.objectNode() : contact;
             Map<String, Object> item = IntakeItem.create("meta", EVENT, IntakeItem.STORE_MESSAGE);
             item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
-            // wa_id is always the full international number, digits only
-            item.put(IntakeItem.RAW_PHONE, from == null ? null : "+" + from);
-            item.put(IntakeItem.CONTACT_NAME, contact == null ? null
-                    : WhatsAppMessages.textOrNull(contact.path("profile").path("name")));
+            // from and wa_id are the full international number, digits only; either is omitted when withheld
+            item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(from,
+                    WhatsAppMessages.textOrNull(paired.path("wa_id"))));
+            item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(fromUserId,
+                    WhatsAppMessages.textOrNull(paired.path("user_id"))));
+            item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(message.path("from_parent_user_id")),
+                    WhatsAppMessages.textOrNull(paired.path("parent_user_id"))));
+            item.put(IntakeItem.USERNAME, CustomerIdentities.username(
+                    WhatsAppMessages.textOrNull(paired.path("profile").path("username"))));
+            item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(paired.path("profile").path("name")));
             item.put(IntakeItem.DIRECTION, "inbound");
             WhatsAppMessages.read(message, item);
             item.put(IntakeItem.PAYLOAD, singleMessageDelivery(root, entry, change, value, contact, message).toString());

@@ -186,7 +186,7 @@ class KapsoIntakeTest {
 
         assertEquals(2, counts.get("deadLettered").asInt());
         assertEquals(1, again.get("deadLettered").asInt());
-        assertEquals("no customer phone number",
+        assertEquals("no customer phone number or BSUID",
                 app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + wamidNoPhone));
         assertEquals("invalid customer phone number",
                 app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + wamidBadPhone));
