@@ -1,6 +1,6 @@
 -- For a lead id that GET /api/leads/{id} did not find: the lead it was merged into (issue 11: a merge
 -- deletes the absorbed lead and records it in lead_merge), followed along later merges to the lead that
--- holds it now; no row when it was never merged in the caller's workspace.
+-- holds it now (one column: the lead id itself); no row when it was never merged in the caller's workspace.
 WITH RECURSIVE chain (lead_id, depth) AS (
     SELECT into_lead_id, 1
     FROM lead_merge
@@ -11,4 +11,4 @@ WITH RECURSIVE chain (lead_id, depth) AS (
     JOIN lead_merge m ON m.absorbed_lead_id = chain.lead_id AND m.workspace_id = :#${variable.workspaceId}
     WHERE chain.depth < 100
 )
-SELECT lead_id AS "intoLeadId" FROM chain ORDER BY depth DESC LIMIT 1
+SELECT lead_id FROM chain ORDER BY depth DESC LIMIT 1

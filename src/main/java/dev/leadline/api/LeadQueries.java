@@ -142,9 +142,9 @@ public final class LeadQueries {
      * The lead as read; when there is none, a 404 whose detail names the lead it was merged into, if it
      * was (issue 11: the absorbed lead's row is deleted, its messages and notes moved).
      */
-    public Map<String, Object> requireLeadOrMerge(Map<String, Object> lead, Map<String, Object> mergedInto, long leadId) {
-        if (lead == null && mergedInto != null && mergedInto.get("intoLeadId") != null) {
-            throw ApiException.notFound("lead " + leadId + " was merged into lead " + mergedInto.get("intoLeadId"));
+    public Map<String, Object> requireLeadOrMerge(Map<String, Object> lead, Long mergedInto, long leadId) {
+        if (lead == null && mergedInto != null) {
+            throw ApiException.notFound("lead " + leadId + " was merged into lead " + mergedInto);
         }
         requireLead(lead);
         return lead;

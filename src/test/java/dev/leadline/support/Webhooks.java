@@ -62,6 +62,31 @@ public final class Webhooks {
         return body;
     }
 
+    /**
+     * A Kapso v2 received message (from the contract's BSUID sample) with the customer's identities as
+     * given: a null phone, BSUID, parent BSUID or username is sent as null.
+     */
+    public static ObjectNode receivedFrom(String phoneNumberId, String wamid, String phone, String bsuid, String parentBsuid,
+                                          String username, String text, long epochSeconds) {
+        ObjectNode body = sampleJson("kapso-message-bsuid-only.json");
+        ObjectNode message = (ObjectNode) body.get("message");
+        message.put("id", wamid);
+        message.put("timestamp", String.valueOf(epochSeconds));
+        message.put("from_user_id", bsuid);
+        message.put("username", username);
+        ((ObjectNode) message.get("text")).put("body", text);
+        ((ObjectNode) message.get("kapso")).put("content", text);
+        ObjectNode conversation = (ObjectNode) body.get("conversation");
+        conversation.put("id", "conv-" + (bsuid != null ? bsuid : phone));
+        conversation.put("phone_number", phone);
+        conversation.put("business_scoped_user_id", bsuid);
+        conversation.put("parent_business_scoped_user_id", parentBsuid);
+        conversation.put("username", username);
+        conversation.put("phone_number_id", phoneNumberId);
+        body.put("phone_number_id", phoneNumberId);
+        return body;
+    }
+
     public static ObjectNode batch(ObjectNode... events) {
         ObjectNode batch = JSON.createObjectNode();
         batch.put("type", RECEIVED);
