@@ -264,6 +264,21 @@ class BulkReplayTest {
     }
 
     @Test
+    void theOpenApiDocumentDeclaresTheBulkReplayAndItsCounts() throws Exception {
+        JsonNode doc = JSON.readTree(app.get("/api/openapi.json", null).body());
+        JsonNode operation = doc.at("/paths/~1api~1admin~1dead-letters~1replay/post");
+        assertTrue(operation.at("/responses/200/content/application~1json/schema/$ref").asText().endsWith("BulkReplayCounts"),
+                operation.toString());
+        assertTrue(operation.path("responses").has("400"), operation.toString());
+        JsonNode counts = doc.at("/components/schemas/BulkReplayCounts/properties");
+        for (String field : List.of("reason", "matched", "replayed", "stillDeadLettered", "refused", "failed", "limitReached",
+                "intake", "problems")) {
+            assertTrue(counts.has(field), field + " in " + counts);
+        }
+        assertTrue(doc.at("/components/schemas/BulkReplayRequest/required").toString().contains("reason"), doc.at("/components/schemas/BulkReplayRequest").toString());
+    }
+
+    @Test
     void aMissingOrBadRequestIsAJson400AndReplaysNothing() throws Exception {
         String reason = "unknown phone_number_id " + Workspaces.unique("");
         Workspace w = workspace();

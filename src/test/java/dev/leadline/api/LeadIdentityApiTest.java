@@ -126,6 +126,24 @@ class LeadIdentityApiTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesTheIdentityFieldsAndTheNewKinds() throws Exception {
+        JsonNode doc = JSON.readTree(app.get("/api/openapi.json", null).body());
+        JsonNode lead = doc.at("/components/schemas/LeadSummary/properties");
+        for (String field : List.of("phone", "bsuid", "parentBsuid", "username")) {
+            assertTrue(lead.path(field).path("nullable").asBoolean(), field + " is nullable: " + lead);
+            assertTrue(lead.path(field).path("description").asText().length() > 20, field + " is described: " + lead);
+        }
+        assertTrue(lead.at("/phone/description").asText().contains("username"), "where there is no phone, show the username");
+        List<String> kinds = new ArrayList<>();
+        doc.at("/components/schemas/Note/properties/kind/enum").forEach(k -> kinds.add(k.asText()));
+        assertTrue(kinds.containsAll(List.of("merge", "identity_change")), kinds.toString());
+        String timeline = doc.at("/paths/~1api~1leads~1{id}~1timeline/get/parameters").toString();
+        assertTrue(timeline.contains("\"merge\"") && timeline.contains("\"identity_change\""), timeline);
+        String q = doc.at("/paths/~1api~1leads/get/parameters").toString();
+        assertTrue(q.contains("username") && q.contains("BSUID"), q);
+    }
+
+    @Test
     void qMatchesAUsernameWithOrWithoutItsAtInAnyCase() throws Exception {
         String n = Workspaces.unique("");
         send(null, bsuid("11"), null, "@sari.wulan" + n);

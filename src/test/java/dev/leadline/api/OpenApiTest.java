@@ -54,6 +54,6 @@ class OpenApiTest {
                 }
             }
         }
-        assertEquals(15, verbs, "every REST endpoint counted");
+        assertEquals(16, verbs, "every REST endpoint counted");
     }
 }
