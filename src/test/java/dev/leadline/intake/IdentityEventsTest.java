@@ -295,6 +295,34 @@ class IdentityEventsTest {
     }
 
     @Test
+    void aChangeWhosePreviousPhoneAndBsuidAreTwoLeadsMergesThem() throws Exception {
+        Tenant t = Tenant.create(app);
+        // The customer wrote once with the BSUID only, once with the phone only: two leads, not yet linked.
+        counts(t.meta(lateMessage(t, null, RIZKY_OLD)));
+        counts(t.meta(lateMessage(t, "6281377788899", null)));
+        long byBsuid = t.count("SELECT id FROM lead WHERE workspace_id = ? AND bsuid = ?", RIZKY_OLD);
+        long byPhone = t.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", OLD_PHONE);
+        assertTrue(byBsuid != byPhone);
+        // The number change names both: the old phone as 'from', the old BSUID as the message's from_user_id.
+        ObjectNode change = t.metaSample("meta-user-changed-number.json", Workspaces.unique("wamid.both"));
+        Tenant.metaMessage(change).put("from_user_id", RIZKY_OLD);
+
+        assertEquals(1, counts(t.meta(change)).get("identityChanged").asInt());
+
+        assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"), "one customer, one lead");
+        assertEquals(byBsuid, t.count("SELECT id FROM lead WHERE workspace_id = ?"), "the older lead stays");
+        assertEquals(2, t.count("SELECT count(*) FROM message WHERE workspace_id = ? AND lead_id = ?", byBsuid));
+        assertEquals(NEW_PHONE, t.one("SELECT phone FROM lead WHERE workspace_id = ?"));
+        assertEquals(RIZKY_NEW, t.one("SELECT bsuid FROM lead WHERE workspace_id = ?"));
+        assertEquals(1, aliases(t, byBsuid, "phone", OLD_PHONE));
+        assertEquals(1, aliases(t, byBsuid, "bsuid", RIZKY_OLD));
+        // A late message from the old phone goes to the surviving lead.
+        counts(t.meta(lateMessage(t, "6281377788899", null)));
+        assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
+        assertEquals(3, t.count("SELECT count(*) FROM message WHERE workspace_id = ? AND lead_id = ?", byBsuid));
+    }
+
+    @Test
     void aKapsoIdentityChangeOfAnotherShapeIs400AndStoresNothing() throws Exception {
         Tenant t = Tenant.create(app);
         long lead = rizky(t);
