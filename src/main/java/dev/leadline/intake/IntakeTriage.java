@@ -8,9 +8,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides what happens to one authentic intake item: stored, ignored, or kept as a dead letter with
- * the reason. It fills in the workspace and the canonical phone for the SQL that follows, the text cut
- * to its cap, and which secret verified the delivery (so that a replay writes only into that workspace).
+ * Decides what happens to one authentic intake item: stored, applied as an identity change, ignored, or
+ * kept as a dead letter with the reason. It fills in the workspace and the canonical phones for the SQL
+ * that follows, the text cut to its cap, and which secret verified the delivery (so that a replay writes
+ * only into that workspace).
  */
 public final class IntakeTriage {
 

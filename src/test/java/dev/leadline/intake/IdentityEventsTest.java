@@ -4,7 +4,11 @@ import static dev.leadline.support.Webhooks.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.Prometheus;
 import dev.leadline.support.Tenant;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
@@ -43,6 +48,17 @@ class IdentityEventsTest {
     @AfterAll
     static void stop() {
         app.close();
+    }
+
+    /** The identity-change outcomes of the Meta route, as leadline_webhook_messages_total counts them. */
+    static double metaOutcome(String outcome) throws Exception {
+        String port = app.context().resolvePropertyPlaceholders("{{management.port}}");
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/observe/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode(), metrics.body());
+        return new Prometheus(metrics.body()).value("leadline_webhook_messages_total", "route", "meta-webhook-intake",
+                "outcome", outcome);
     }
 
     static JsonNode counts(HttpResponse<String> response) throws Exception {
@@ -94,10 +110,13 @@ class IdentityEventsTest {
         String systemId = Workspaces.unique("wamid.changed");
         ObjectNode change = t.metaSample("meta-user-changed-number.json", systemId);
 
+        double changedBefore = metaOutcome("identityChanged");
+
         JsonNode applied = counts(t.meta(change));
         JsonNode again = counts(t.meta(change));
 
         assertEquals(1, applied.get("identityChanged").asInt(), applied.toString());
+        assertEquals(1, metaOutcome("identityChanged") - changedBefore, "the metric's outcome tag");
         assertEquals(0, applied.get("stored").asInt());
         assertEquals(1, again.get("duplicates").asInt(), again.toString());
         assertEquals(0, again.get("identityChanged").asInt());
