@@ -271,6 +271,10 @@ BEGIN
     END LOOP;
 
     PERFORM 1 FROM lead WHERE id = target FOR UPDATE;
+    IF NOT FOUND THEN
+        -- Merged away by a message while this waited for its row: nothing of this is kept, the sender retries.
+        RAISE EXCEPTION 'lead merged concurrently' USING ERRCODE = '40001';
+    END IF;
     -- The new value takes the column; the value it replaces is kept as an alias.
     IF p_bsuid IS NOT NULL THEN
         INSERT INTO lead_alias (workspace_id, kind, value, lead_id)

@@ -8,9 +8,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -169,6 +177,78 @@ class IdentityEventsTest {
         assertEquals(1, counts(t.kapso(Webhooks.RECEIVED, late)).get("stored").asInt());
         assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
         assertEquals(2, t.count("SELECT count(*) FROM message WHERE workspace_id = ? AND lead_id = ?", lead));
+    }
+
+    @Test
+    void twentyParallelCopiesOfOneIdentityChangeApplyItOnce() throws Exception {
+        Tenant t = Tenant.create(app);
+        long lead = rizky(t);
+        ObjectNode event = t.kapsoSample("kapso-contact-identity-changed.json");
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<JsonNode> answers = new ArrayList<>();
+        try {
+            List<Callable<JsonNode>> sends = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                sends.add(() -> counts(t.kapso(IDENTITY_CHANGED, event)));
+            }
+            for (Future<JsonNode> answer : pool.invokeAll(sends)) {
+                answers.add(answer.get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+
+        assertEquals(1, answers.stream().mapToInt(a -> a.get("identityChanged").asInt()).sum(), answers.toString());
+        assertEquals(19, answers.stream().mapToInt(a -> a.get("duplicates").asInt()).sum(), answers.toString());
+        assertEquals(1, notes(t, lead, "identity_change").size());
+        assertEquals(RIZKY_NEW, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", lead));
+        assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
+    }
+
+    @Test
+    void aLeadMergedAwayWhileItsIdentityChangesIsA503AndTheRetryApplies() throws Exception {
+        Tenant t = Tenant.create(app);
+        String phone = Workspaces.newPhone();
+        counts(t.meta(lateMessage(t, phone.substring(1), null)));   // the older lead: a phone only
+        long older = t.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", phone);
+        long younger = rizky(t);
+        ObjectNode event = t.kapsoSample("kapso-contact-identity-changed.json");
+        HttpResponse<String> during;
+        // A merge in progress (as a message carrying both identities would make) holds the younger lead.
+        try (Connection merging = app.dataSource().getConnection()) {
+            merging.setAutoCommit(false);
+            try (PreparedStatement merge = merging.prepareStatement("SELECT lead_merge_pair(?, ?, ?, 'a test merge')")) {
+                merge.setLong(1, t.workspaceId);
+                merge.setLong(2, younger);
+                merge.setLong(3, older);
+                merge.executeQuery().close();
+            }
+            CompletableFuture<HttpResponse<String>> change = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return t.kapso(IDENTITY_CHANGED, event);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The change found the younger lead by its previous BSUID and now waits for its row.
+            for (int i = 0; i < 200 && app.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND query LIKE '%intake_change_identity%'") == 0; i++) {
+                Thread.sleep(5);
+            }
+            assertEquals(1, app.queryLong("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    + "AND query LIKE '%intake_change_identity%'"), "the change waits for the lead being merged away");
+            merging.commit();
+            during = change.get();
+        }
+
+        assertEquals(503, during.statusCode(), during.body());
+        assertEquals("unavailable", JSON.readTree(during.body()).get("error").asText());
+        assertEquals(0, t.count("SELECT count(*) FROM identity_event WHERE workspace_id = ?"), "nothing of it kept");
+        JsonNode retried = counts(t.kapso(IDENTITY_CHANGED, event));
+        assertEquals(1, retried.get("identityChanged").asInt(), retried.toString());
+        assertEquals(RIZKY_NEW, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", older));
+        assertEquals(NEW_PHONE, t.one("SELECT phone FROM lead WHERE workspace_id = ? AND id = ?", older));
+        assertEquals(1, notes(t, older, "identity_change").size());
     }
 
     @Test
