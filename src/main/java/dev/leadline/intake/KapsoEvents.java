@@ -187,14 +187,14 @@ public final class KapsoEvents {
 
     /**
      * The body must be what the (unsigned) event name says: a message event carries a 'message', a
-     * conversation event a 'conversation' and no 'message'. An unknown message or conversation event, or
+     * conversation event a 'conversation' and no 'message', an identity change a 'contact' and neither. An unknown message or conversation event, or
      * an unknown event carrying a message, is refused: acknowledging it would drop a message.
      */
     private static void requireShape(JsonNode body, String event) {
         boolean hasMessage = body.path("message").isObject();
         if (event.equals(IDENTITY_CHANGED)) {
             JsonNode previous = body.path("previous");
-            if (!body.path("contact").isObject() || hasMessage || body.has("conversation")
+            if (!body.path("contact").isObject() || body.has("message") || body.has("conversation")
                     || !(previous.isMissingNode() || previous.isNull() || previous.isObject())) {
                 throw ApiException.badRequest("not a Kapso identity change: " + IDENTITY_CHANGED
                         + " needs a 'contact' object, 'previous' as an object if present, and no 'message' or 'conversation'");
