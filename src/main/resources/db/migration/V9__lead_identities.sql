@@ -237,7 +237,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     target  bigint;
     other   bigint;
-    identity_kind text;
+    identity text[];   -- {kind, value}
 BEGIN
     IF EXISTS (SELECT 1 FROM identity_event WHERE workspace_id = p_workspace AND event_key = p_event_key) THEN
         RETURN 'duplicates';
@@ -255,11 +255,13 @@ BEGIN
         RETURN 'duplicates';   -- the same event, applied concurrently
     END IF;
 
-    -- A new identity that belongs to another lead: the two are one customer. Looked up one at a time,
-    -- as the first merge may absorb the lead that the second one names.
-    FOREACH identity_kind IN ARRAY ARRAY['bsuid', 'phone']
+    -- A new identity that belongs to another lead: the two are one customer. So is a previous one that
+    -- another lead holds (the previous BSUID and the previous phone may have made two leads, not yet
+    -- linked). Looked up one at a time, as the first merge may absorb the lead that the next one names.
+    FOREACH identity SLICE 1 IN ARRAY ARRAY[ARRAY['bsuid', p_bsuid], ARRAY['phone', p_phone],
+                                            ARRAY['bsuid', p_previous_bsuid], ARRAY['phone', p_previous_phone]]
     LOOP
-        other := lead_holding(p_workspace, identity_kind, CASE identity_kind WHEN 'bsuid' THEN p_bsuid ELSE p_phone END);
+        other := lead_holding(p_workspace, identity[1], identity[2]);
         IF other IS NOT NULL AND other <> target THEN
             target := lead_merge_pair(p_workspace, target, other, 'an identity change gave one the identity of the other');
             IF target IS NULL THEN
@@ -269,6 +271,10 @@ BEGIN
     END LOOP;
 
     PERFORM 1 FROM lead WHERE id = target FOR UPDATE;
+    IF NOT FOUND THEN
+        -- Merged away by a message while this waited for its row: nothing of this is kept, the sender retries.
+        RAISE EXCEPTION 'lead merged concurrently' USING ERRCODE = '40001';
+    END IF;
     -- The new value takes the column; the value it replaces is kept as an alias.
     IF p_bsuid IS NOT NULL THEN
         INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
