@@ -18,6 +18,7 @@ import dev.leadline.api.Pages;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
 import dev.leadline.db.DemoWorkspace;
+import dev.leadline.intake.IdentityChanges;
 import dev.leadline.intake.IntakeTally;
 import dev.leadline.intake.IntakeTriage;
 import dev.leadline.intake.KapsoEvents;
@@ -200,6 +201,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("intakeTriage")
     public IntakeTriage intakeTriage(@PropertyInject("intake.max-text-chars") int maxTextChars) {
         return new IntakeTriage(new PhoneCanonicalizer(), maxTextChars);
+    }
+
+    @BindToRegistry("identityChanges")
+    public IdentityChanges identityChanges() {
+        return new IdentityChanges();
     }
 
     @BindToRegistry("logSafe")

@@ -89,6 +89,31 @@ BEGIN
 END
 $$;
 
+-- Gives a lead a new identity of a kind (an identity change): the new value takes the column, and the
+-- value it replaces is kept as an alias.
+CREATE FUNCTION lead_take_identity(p_workspace bigint, p_lead bigint, p_kind text, p_value text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    replaced text;
+BEGIN
+    IF p_value IS NULL THEN
+        RETURN;
+    END IF;
+    SELECT CASE p_kind WHEN 'phone' THEN phone ELSE bsuid END INTO replaced FROM lead WHERE id = p_lead;
+    IF replaced IS NOT NULL AND replaced <> p_value THEN
+        INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
+        VALUES (p_workspace, p_kind, replaced, p_lead)
+        ON CONFLICT (workspace_id, kind, value) DO UPDATE SET lead_id = EXCLUDED.lead_id;
+    END IF;
+    DELETE FROM lead_alias WHERE workspace_id = p_workspace AND kind = p_kind AND value = p_value;
+    IF p_kind = 'phone' THEN
+        UPDATE lead SET phone = p_value WHERE id = p_lead;
+    ELSE
+        UPDATE lead SET bsuid = p_value WHERE id = p_lead;
+    END IF;
+END
+$$;
+
 -- Merges two leads of one workspace into the older one and answers its id, or NULL when either lead is
 -- gone (merged concurrently: the caller looks again). Everything moves: messages, conversations, notes
 -- (status history included), aliases; both identities are kept (one in the column, the other as alias);
@@ -237,7 +262,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     target  bigint;
     other   bigint;
-    identity_kind text;
+    identity text[];   -- {kind, value}
 BEGIN
     IF EXISTS (SELECT 1 FROM identity_event WHERE workspace_id = p_workspace AND event_key = p_event_key) THEN
         RETURN 'duplicates';
@@ -255,11 +280,13 @@ BEGIN
         RETURN 'duplicates';   -- the same event, applied concurrently
     END IF;
 
-    -- A new identity that belongs to another lead: the two are one customer. Looked up one at a time,
-    -- as the first merge may absorb the lead that the second one names.
-    FOREACH identity_kind IN ARRAY ARRAY['bsuid', 'phone']
+    -- A new identity that belongs to another lead: the two are one customer. So is a previous one that
+    -- another lead holds (the previous BSUID and the previous phone may have made two leads, not yet
+    -- linked). Looked up one at a time, as the first merge may absorb the lead that the next one names.
+    FOREACH identity SLICE 1 IN ARRAY ARRAY[ARRAY['bsuid', p_bsuid], ARRAY['phone', p_phone],
+                                            ARRAY['bsuid', p_previous_bsuid], ARRAY['phone', p_previous_phone]]
     LOOP
-        other := lead_holding(p_workspace, identity_kind, CASE identity_kind WHEN 'bsuid' THEN p_bsuid ELSE p_phone END);
+        other := lead_holding(p_workspace, identity[1], identity[2]);
         IF other IS NOT NULL AND other <> target THEN
             target := lead_merge_pair(p_workspace, target, other, 'an identity change gave one the identity of the other');
             IF target IS NULL THEN
@@ -269,21 +296,12 @@ BEGIN
     END LOOP;
 
     PERFORM 1 FROM lead WHERE id = target FOR UPDATE;
-    -- The new value takes the column; the value it replaces is kept as an alias.
-    IF p_bsuid IS NOT NULL THEN
-        INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
-        SELECT p_workspace, 'bsuid', bsuid, id FROM lead WHERE id = target AND bsuid IS NOT NULL AND bsuid <> p_bsuid
-        ON CONFLICT (workspace_id, kind, value) DO UPDATE SET lead_id = EXCLUDED.lead_id;
-        DELETE FROM lead_alias WHERE workspace_id = p_workspace AND kind = 'bsuid' AND value = p_bsuid;
-        UPDATE lead SET bsuid = p_bsuid WHERE id = target;
+    IF NOT FOUND THEN
+        -- Merged away by a message while this waited for its row: nothing of this is kept, the sender retries.
+        RAISE EXCEPTION 'lead merged concurrently' USING ERRCODE = '40001';
     END IF;
-    IF p_phone IS NOT NULL THEN
-        INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
-        SELECT p_workspace, 'phone', phone, id FROM lead WHERE id = target AND phone IS NOT NULL AND phone <> p_phone
-        ON CONFLICT (workspace_id, kind, value) DO UPDATE SET lead_id = EXCLUDED.lead_id;
-        DELETE FROM lead_alias WHERE workspace_id = p_workspace AND kind = 'phone' AND value = p_phone;
-        UPDATE lead SET phone = p_phone WHERE id = target;
-    END IF;
+    PERFORM lead_take_identity(p_workspace, target, 'bsuid', p_bsuid);
+    PERFORM lead_take_identity(p_workspace, target, 'phone', p_phone);
     -- Previous identities the event names but the lead never had in its column are aliases too.
     INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
     SELECT p_workspace, v.kind, v.value, target

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Keys of an intake item: one event (a message or a conversation change) read from a webhook delivery,
+ * Keys of an intake item: one event (a message, a conversation change or an identity change) read from a webhook delivery,
  * as a map so that the YAML routes and the SQL files can address its fields by name.
  */
 public final class IntakeItem {
@@ -22,7 +22,17 @@ public final class IntakeItem {
     public static final String BSUID = "bsuid";
     public static final String PARENT_BSUID = "parentBsuid";
     public static final String USERNAME = "username";
+    /** An identity change's identities before it (the phone raw, then canonical), and the timeline note it writes. */
+    public static final String PREVIOUS_BSUID = "previousBsuid";
+    public static final String PREVIOUS_PARENT_BSUID = "previousParentBsuid";
+    public static final String RAW_PREVIOUS_PHONE = "rawPreviousPhone";
+    public static final String PREVIOUS_PHONE = "previousPhone";
+    public static final String IDENTITY_NOTE = "identityNote";
+    /** What announced an identity change (Meta's system.type, user_id_update, Kapso's event), for its note. */
+    public static final String IDENTITY_ORIGIN = "identityOrigin";
     public static final String CONTACT_NAME = "contactName";
+    /** A group chat's id (Meta messages[].group_id): such a message makes no lead. */
+    public static final String GROUP_ID = "groupId";
     public static final String CONVERSATION_ID = "conversationId";
     public static final String CONVERSATION_STATUS = "conversationStatus";
     public static final String WAMID = "wamid";
@@ -45,10 +55,12 @@ public final class IntakeItem {
     public static final String UPDATE_CONVERSATION = "update-conversation";
     public static final String IGNORE = "ignore";
     public static final String DEAD_LETTER = "dead-letter";
+    public static final String CHANGE_IDENTITY = "change-identity";
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
-        PHONE, BSUID, PARENT_BSUID, USERNAME, CONTACT_NAME, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
+        PHONE, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
+        IDENTITY_NOTE, IDENTITY_ORIGIN, CONTACT_NAME, GROUP_ID, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
         PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 
     private IntakeItem() {

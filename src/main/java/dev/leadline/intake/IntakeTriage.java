@@ -8,14 +8,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Decides what happens to one authentic intake item: stored, ignored, or kept as a dead letter with
- * the reason. It fills in the workspace and the canonical phone for the SQL that follows, the text cut
- * to its cap, and which secret verified the delivery (so that a replay writes only into that workspace).
+ * Decides what happens to one authentic intake item: stored, applied as an identity change, ignored, or
+ * kept as a dead letter with the reason. It fills in the workspace and the canonical phones for the SQL
+ * that follows, the text cut to its cap, and which secret verified the delivery (so that a replay writes
+ * only into that workspace).
  */
 public final class IntakeTriage {
 
     /** The reason kept with a message that names no customer: neither a phone nor a BSUID. */
     static final String NO_IDENTITY = "no customer phone number or BSUID";
+    /** The reason kept with a group-chat message: no lead is made of it. */
+    static final String GROUP_CHAT = "group chat message: kept raw, no lead";
+    /** The reason kept with an identity change that names neither a new phone nor a new BSUID to set. */
+    static final String NO_NEW_IDENTITY = "identity change without a new phone number or BSUID";
     /** Longer names are cut: a display name is not a place to store a document. */
     static final int MAX_NAME_LENGTH = 200;
 
@@ -54,8 +59,15 @@ public final class IntakeTriage {
             return deadLetter(item, "phone_number_id " + itemNumber + " is not that of the workspace whose secret "
                     + "signed the delivery (" + workspace.get("phoneNumberId") + "): not trusted for another workspace");
         }
+        if (IntakeItem.CHANGE_IDENTITY.equals(action)) {
+            return identityChange(item, (String) workspace.get("defaultCountry"));
+        }
         if (IntakeItem.STORE_MESSAGE.equals(action) && item.get(IntakeItem.WAMID) == null) {
             return deadLetter(item, "message without an id");
+        }
+        if (IntakeItem.STORE_MESSAGE.equals(action) && item.get(IntakeItem.GROUP_ID) != null) {
+            // A group chat is not a 1:1 conversation with a lead (WHATSAPP_IDENTITIES.md §7 rule 9).
+            return deadLetter(item, GROUP_CHAT);
         }
         if (IntakeItem.UPDATE_CONVERSATION.equals(action) && item.get(IntakeItem.CONVERSATION_ID) == null) {
             return deadLetter(item, "conversation event without a conversation id");
@@ -79,9 +91,7 @@ public final class IntakeTriage {
             }
             item.put(IntakeItem.PHONE, phone);
         }
-        if (item.get(IntakeItem.CONTACT_NAME) instanceof String name && name.length() > MAX_NAME_LENGTH) {
-            item.put(IntakeItem.CONTACT_NAME, name.substring(0, MAX_NAME_LENGTH));
-        }
+        capName(item);
         if (item.get(IntakeItem.TEXT) instanceof String text && text.length() > maxTextChars) {
             // Never split a surrogate pair: the stored text stays valid Unicode.
             int end = Character.isHighSurrogate(text.charAt(maxTextChars - 1)) ? maxTextChars - 1 : maxTextChars;
@@ -89,6 +99,36 @@ public final class IntakeTriage {
             item.put(IntakeItem.TEXT_TRUNCATED, true);
         }
         return item;
+    }
+
+    /**
+     * An identity change: both phones canonical (one that is not a phone is left out, as a BSUID never
+     * stands in for one), a new identity to set, and a key that makes a re-sent event a duplicate.
+     */
+    private Map<String, Object> identityChange(Map<String, Object> item, String country) {
+        item.put(IntakeItem.PHONE, canonicalOrNull(item.get(IntakeItem.RAW_PHONE), country));
+        item.put(IntakeItem.PREVIOUS_PHONE, canonicalOrNull(item.get(IntakeItem.RAW_PREVIOUS_PHONE), country));
+        if (item.get(IntakeItem.PHONE) == null && item.get(IntakeItem.BSUID) == null) {
+            return deadLetter(item, NO_NEW_IDENTITY);
+        }
+        if (item.get(IntakeItem.DEDUP_KEY) == null) {
+            item.put(IntakeItem.DEDUP_KEY, contentKey(item));
+        }
+        capName(item);
+        return item;
+    }
+
+    private String canonicalOrNull(Object raw, String country) {
+        if (raw == null || PhoneCanonicalizer.containsLetters(raw.toString())) {
+            return null;
+        }
+        return phones.toE164(raw.toString(), country);
+    }
+
+    private static void capName(Map<String, Object> item) {
+        if (item.get(IntakeItem.CONTACT_NAME) instanceof String name && name.length() > MAX_NAME_LENGTH) {
+            item.put(IntakeItem.CONTACT_NAME, name.substring(0, MAX_NAME_LENGTH));
+        }
     }
 
     private static void recordVerifier(Map<String, Object> item, Map<String, Object> workspace, String deliveryNumber) {
@@ -101,11 +141,15 @@ public final class IntakeTriage {
         item.put(IntakeItem.ACTION, IntakeItem.DEAD_LETTER);
         item.put(IntakeItem.REASON, reason);
         if (item.get(IntakeItem.DEDUP_KEY) == null) {
-            // No message id (or no message): the same event re-sent is the same bytes, kept once.
-            item.put(IntakeItem.DEDUP_KEY, item.get(IntakeItem.SOURCE) + ":sha256:"
-                    + sha256Hex(item.get(IntakeItem.EVENT) + "\n" + item.get(IntakeItem.PAYLOAD)));
+            item.put(IntakeItem.DEDUP_KEY, contentKey(item));
         }
         return item;
+    }
+
+    /** The key of an event with no message id (or no message): the same event re-sent is the same bytes, kept once. */
+    private static String contentKey(Map<String, Object> item) {
+        return item.get(IntakeItem.SOURCE) + ":sha256:"
+                + sha256Hex(item.get(IntakeItem.EVENT) + "\n" + item.get(IntakeItem.PAYLOAD));
     }
 
     private static String sha256Hex(String text) {

@@ -20,6 +20,8 @@ public final class KapsoEvents {
 
     static final String RECEIVED = "whatsapp.message.received";
     static final String SENT = "whatsapp.message.sent";
+    /** A contact's new BSUID (and, maybe, phone): the lead's identity changes (WHATSAPP_IDENTITIES.md §5). */
+    static final String IDENTITY_CHANGED = "whatsapp.contact.identity_changed";
     static final String MESSAGE_PREFIX = "whatsapp.message.";
     static final String CONVERSATION_PREFIX = "whatsapp.conversation.";
     /** Message status events (KAPSO_WEBHOOK.md): acknowledged; the message itself came with received/sent. */
@@ -106,37 +108,41 @@ public final class KapsoEvents {
     }
 
     private Map<String, Object> readSingle(JsonNode body, String event) {
-        if (!body.isObject() || !(body.path("message").isObject() || body.path("conversation").isObject())) {
-            throw ApiException.badRequest("not a Kapso webhook: each event needs a 'message' or 'conversation' object");
+        if (!body.isObject() || !(body.path("message").isObject() || body.path("conversation").isObject()
+                || body.path("contact").isObject())) {
+            throw ApiException.badRequest("not a Kapso webhook: each event needs a 'message', 'conversation' or 'contact' object");
         }
         requireShape(body, event);
+        if (event.equals(IDENTITY_CHANGED)) {
+            return readIdentityChange(body, event);
+        }
         JsonNode conversation = body.path("conversation");
         Map<String, Object> item = IntakeItem.create("kapso", event, IntakeItem.IGNORE);
         item.put(IntakeItem.PAYLOAD, body.toString());
-        String phoneNumberId = WhatsAppMessages.textOrNull(body.path("phone_number_id"));
-        item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId != null ? phoneNumberId
-                : WhatsAppMessages.textOrNull(conversation.path("phone_number_id")));
+        item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId(body));
         item.put(IntakeItem.CONVERSATION_ID, WhatsAppMessages.textOrNull(conversation.path("id")));
         item.put(IntakeItem.CONVERSATION_STATUS, WhatsAppMessages.textOrNull(conversation.path("status")));
         item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(conversation.path("kapso").path("contact_name")));
         JsonNode message = body.path("message");
-        String phone = WhatsAppMessages.textOrNull(conversation.path("phone_number"));
-        item.put(IntakeItem.RAW_PHONE, phone != null ? phone : WhatsAppMessages.textOrNull(message.path("from")));
-        // Identity lives on the conversation in payload v2; the message mirrors Meta's fields (§5, §6).
+        // The customer is on the conversation in payload v2; the message mirrors Meta's fields (§5, §6). On
+        // an outbound message 'from' is the business itself, so the customer is whom it was sent to.
+        String customerSide = event.equals(SENT) ? "to" : "from";
+        item.put(IntakeItem.RAW_PHONE, firstText(conversation.path("phone_number"), message.path(customerSide)));
         item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(
                 WhatsAppMessages.textOrNull(conversation.path("business_scoped_user_id")),
-                WhatsAppMessages.textOrNull(message.path("from_user_id"))));
+                WhatsAppMessages.textOrNull(message.path(customerSide + "_user_id"))));
         item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
                 WhatsAppMessages.textOrNull(conversation.path("parent_business_scoped_user_id")),
-                WhatsAppMessages.textOrNull(message.path("from_parent_user_id"))));
+                WhatsAppMessages.textOrNull(message.path(customerSide + "_parent_user_id"))));
         item.put(IntakeItem.USERNAME, CustomerIdentities.username(
                 WhatsAppMessages.textOrNull(conversation.path("username")),
-                WhatsAppMessages.textOrNull(message.path("username"))));
+                event.equals(SENT) ? null : WhatsAppMessages.textOrNull(message.path("username"))));
 
         if (event.equals(RECEIVED) || event.equals(SENT)) {
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);
             WhatsAppMessages.read(body.path("message"), item);
             item.put(IntakeItem.DIRECTION, event.equals(SENT) ? "outbound" : "inbound");
+            item.put(IntakeItem.GROUP_ID, firstText(message.path("group_id"), conversation.path("group_id")));
         } else if (CONVERSATION_STATUSES.containsKey(event)) {
             item.put(IntakeItem.ACTION, IntakeItem.UPDATE_CONVERSATION);
             item.put(IntakeItem.CONVERSATION_STATUS, CONVERSATION_STATUSES.get(event));
@@ -145,13 +151,55 @@ public final class KapsoEvents {
     }
 
     /**
+     * whatsapp.contact.identity_changed: 'contact' is the identity after the change, 'previous' the
+     * BSUIDs before it (either may be null). Its key is the event's bytes (Kapso gives it no id).
+     */
+    private static Map<String, Object> readIdentityChange(JsonNode body, String event) {
+        JsonNode contact = body.path("contact");
+        JsonNode previous = body.path("previous");
+        Map<String, Object> item = IntakeItem.create("kapso", event, IntakeItem.CHANGE_IDENTITY);
+        item.put(IntakeItem.PAYLOAD, body.toString());
+        item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId(body));
+        item.put(IntakeItem.IDENTITY_ORIGIN, "Kapso " + IDENTITY_CHANGED);
+        item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(contact.path("business_scoped_user_id"))));
+        item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
+                WhatsAppMessages.textOrNull(contact.path("parent_business_scoped_user_id"))));
+        item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
+                WhatsAppMessages.textOrNull(previous.path("business_scoped_user_id"))));
+        item.put(IntakeItem.PREVIOUS_PARENT_BSUID, CustomerIdentities.bsuid(
+                WhatsAppMessages.textOrNull(previous.path("parent_business_scoped_user_id"))));
+        // wa_id is the phone as digits (Meta's form); null when withheld
+        item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(contact.path("wa_id"))));
+        item.put(IntakeItem.USERNAME, CustomerIdentities.username(WhatsAppMessages.textOrNull(contact.path("username"))));
+        item.put(IntakeItem.CONTACT_NAME, firstText(contact.path("profile_name"), contact.path("display_name")));
+        return item;
+    }
+
+    private static String phoneNumberId(JsonNode body) {
+        String id = WhatsAppMessages.textOrNull(body.path("phone_number_id"));
+        return id != null ? id : WhatsAppMessages.textOrNull(body.path("conversation").path("phone_number_id"));
+    }
+
+    private static String firstText(JsonNode a, JsonNode b) {
+        String first = WhatsAppMessages.textOrNull(a);
+        return first != null ? first : WhatsAppMessages.textOrNull(b);
+    }
+
+    /**
      * The body must be what the (unsigned) event name says: a message event carries a 'message', a
-     * conversation event a 'conversation' and no 'message'. An unknown message or conversation event, or
+     * conversation event a 'conversation' and no 'message', an identity change a 'contact' and neither. An unknown message or conversation event, or
      * an unknown event carrying a message, is refused: acknowledging it would drop a message.
      */
     private static void requireShape(JsonNode body, String event) {
         boolean hasMessage = body.path("message").isObject();
-        if (event.equals(RECEIVED) || event.equals(SENT) || MESSAGE_STATUS_EVENTS.contains(event)) {
+        if (event.equals(IDENTITY_CHANGED)) {
+            JsonNode previous = body.path("previous");
+            if (!body.path("contact").isObject() || body.has("message") || body.has("conversation")
+                    || !(previous.isMissingNode() || previous.isNull() || previous.isObject())) {
+                throw ApiException.badRequest("not a Kapso identity change: " + IDENTITY_CHANGED
+                        + " needs a 'contact' object, 'previous' as an object if present, and no 'message' or 'conversation'");
+            }
+        } else if (event.equals(RECEIVED) || event.equals(SENT) || MESSAGE_STATUS_EVENTS.contains(event)) {
             if (!hasMessage) {
                 throw ApiException.badRequest("not a Kapso message event: 'message' object missing for " + event);
             }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -16,6 +18,13 @@ import dev.leadline.web.ApiException;
 public final class MetaEvents {
 
     static final String EVENT = "meta.messages";
+    /** System messages that change the customer's identity (WHATSAPP_IDENTITIES.md §4). */
+    static final String USER_CHANGED_NUMBER = "user_changed_number";
+    static final String USER_CHANGED_USER_ID = "user_changed_user_id";
+    /** The webhook field with the structured old-to-new BSUID mapping (§4). */
+    static final String USER_ID_UPDATE = "user_id_update";
+    /** A system message's body: "User <name> changed from <old> to <new>" (older ones without "User "). */
+    private static final Pattern CHANGED_FROM_TO = Pattern.compile("^(?:User )?(.*?) changed from (.+?) to (.+?)\\s*$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final String verifyToken;
@@ -49,7 +58,8 @@ public final class MetaEvents {
         int count = 0;
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
-                count += Math.max(1, change.path("value").path("messages").size());
+                count += Math.max(1, change.path("value").path("messages").size()
+                        + change.path("value").path(USER_ID_UPDATE).size());
             }
         }
         if (count > maxItems) {
@@ -68,6 +78,10 @@ public final class MetaEvents {
     private void readChange(JsonNode root, JsonNode entry, JsonNode change, List<Map<String, Object>> items) {
         JsonNode value = change.path("value");
         String phoneNumberId = WhatsAppMessages.textOrNull(value.path("metadata").path("phone_number_id"));
+        if (USER_ID_UPDATE.equals(change.path("field").asText()) && value.path(USER_ID_UPDATE).isArray()) {
+            readUserIdUpdates(root, entry, change, value, phoneNumberId, items);
+            return;
+        }
         if (!"messages".equals(change.path("field").asText()) || !value.path("messages").isArray()) {
             // statuses, template updates, ...: acknowledged, not stored
             Map<String, Object> ignored = IntakeItem.create("meta", "meta." + change.path("field").asText("unknown"),
@@ -76,27 +90,19 @@ public final class MetaEvents {
             items.add(ignored);
             return;
         }
-        // A message's contact: paired by BSUID, else by phone (Meta gives no rule; WHATSAPP_IDENTITIES.md §3).
-        Map<String, JsonNode> contactsByUserId = new HashMap<>();
-        Map<String, JsonNode> contactsByWaId = new HashMap<>();
-        for (JsonNode contact : value.path("contacts")) {
-            String userId = WhatsAppMessages.textOrNull(contact.path("user_id"));
-            String waId = WhatsAppMessages.textOrNull(contact.path("wa_id"));
-            if (userId != null) {
-                contactsByUserId.put(userId, contact);
-            }
-            if (waId != null) {
-                contactsByWaId.put(waId, contact);
-            }
-        }
+        Contacts contacts = new Contacts(value.path("contacts"));
         for (JsonNode message : value.path("messages")) {
             if (!message.isObject()) {
                 throw ApiException.badRequest("not a Meta WhatsApp webhook: each message must be an object");
             }
+            if ("system".equals(message.path("type").asText())) {
+                // A notification about the customer, not something they wrote: never a chat message.
+                items.add(readSystemMessage(root, entry, change, value, message, phoneNumberId));
+                continue;
+            }
             String from = WhatsAppMessages.textOrNull(message.path("from"));
             String fromUserId = WhatsAppMessages.textOrNull(message.path("from_user_id"));
-            JsonNode contact = fromUserId != null && contactsByUserId.containsKey(fromUserId)
-                    ? contactsByUserId.get(fromUserId) : from == null ? null : contactsByWaId.get(from);
+            JsonNode contact = contacts.of(fromUserId, from);
             JsonNode paired = contact == null ? JSON.objectNode() : contact;
             Map<String, Object> item = IntakeItem.create("meta", EVENT, IntakeItem.STORE_MESSAGE);
             item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
@@ -112,20 +118,129 @@ public final class MetaEvents {
                     WhatsAppMessages.textOrNull(paired.path("profile").path("username"))));
             item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(paired.path("profile").path("name")));
             item.put(IntakeItem.DIRECTION, "inbound");
+            item.put(IntakeItem.GROUP_ID, WhatsAppMessages.textOrNull(message.path("group_id")));
             WhatsAppMessages.read(message, item);
-            item.put(IntakeItem.PAYLOAD, singleMessageDelivery(root, entry, change, value, contact, message).toString());
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, contact, "messages", message).toString());
             items.add(item);
         }
     }
 
-    /** The delivery cut down to this one message, so that a dead letter can be replayed on its own. */
-    private static ObjectNode singleMessageDelivery(JsonNode root, JsonNode entry, JsonNode change, JsonNode value,
-                                                   JsonNode contact, JsonNode message) {
+    /**
+     * user_changed_number: 'from' is the old phone, system.wa_id the new one, system.user_id the new BSUID.
+     * user_changed_user_id: system.user_id is the new BSUID; the old one is only in the body's text
+     * (system.previous_user_id in some third-party code: taken first when there). Other system messages
+     * are acknowledged. The event's key is its message id.
+     */
+    private Map<String, Object> readSystemMessage(JsonNode root, JsonNode entry, JsonNode change, JsonNode value,
+                                                  JsonNode message, String phoneNumberId) {
+        JsonNode system = message.path("system");
+        String systemType = WhatsAppMessages.textOr(system.path("type"), "unknown");
+        boolean numberChanged = USER_CHANGED_NUMBER.equals(systemType);
+        Map<String, Object> item = IntakeItem.create("meta", "meta." + systemType,
+                numberChanged || USER_CHANGED_USER_ID.equals(systemType) ? IntakeItem.CHANGE_IDENTITY : IntakeItem.IGNORE);
+        item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+        item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "messages", message).toString());
+        if (IntakeItem.IGNORE.equals(item.get(IntakeItem.ACTION))) {
+            return item;
+        }
+        String wamid = WhatsAppMessages.textOrNull(message.path("id"));
+        item.put(IntakeItem.DEDUP_KEY, wamid == null ? null : "meta:" + wamid);
+        item.put(IntakeItem.IDENTITY_ORIGIN, "WhatsApp " + systemType);
+        Matcher told = CHANGED_FROM_TO.matcher(WhatsAppMessages.textOr(system.path("body"), ""));
+        boolean parsed = told.matches();
+        item.put(IntakeItem.CONTACT_NAME, parsed && !told.group(1).isBlank() ? told.group(1).trim() : null);
+        String from = WhatsAppMessages.textOrNull(message.path("from"));
+        String newBsuid = CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(system.path("user_id")),
+                numberChanged || !parsed ? null : told.group(3));
+        // The message's own from_user_id may be the old BSUID or already the new one.
+        String fromUserId = WhatsAppMessages.textOrNull(message.path("from_user_id"));
+        String otherUserId = fromUserId == null || fromUserId.trim().equals(newBsuid) ? null : fromUserId;
+        item.put(IntakeItem.BSUID, newBsuid);
+        item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(system.path("parent_user_id"))));
+        if (numberChanged) {
+            item.put(IntakeItem.RAW_PREVIOUS_PHONE, CustomerIdentities.internationalDigits(from, parsed ? told.group(2) : null));
+            item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(system.path("wa_id")),
+                    WhatsAppMessages.textOrNull(system.path("new_wa_id")), parsed ? told.group(3) : null));
+            item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(system.path("previous_user_id")), otherUserId));
+        } else {
+            // No phone per Meta's reference; one that comes anyway is the customer's current number.
+            item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(
+                    WhatsAppMessages.textOrNull(system.path("wa_id")), from));
+            item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(system.path("previous_user_id")), parsed ? told.group(2) : null, otherUserId));
+        }
+        return item;
+    }
+
+    /**
+     * The user_id_update field: each update maps a customer's previous BSUID (and parent) to the current
+     * one, with the phone when it may be shared. It has no id: its key is the update's own delivery.
+     */
+    private void readUserIdUpdates(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, String phoneNumberId,
+                                   List<Map<String, Object>> items) {
+        Contacts contacts = new Contacts(value.path("contacts"));
+        for (JsonNode update : value.path(USER_ID_UPDATE)) {
+            if (!update.isObject()) {
+                throw ApiException.badRequest("not a Meta WhatsApp webhook: each user_id_update must be an object");
+            }
+            Map<String, Object> item = IntakeItem.create("meta", "meta." + USER_ID_UPDATE, IntakeItem.CHANGE_IDENTITY);
+            item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+            item.put(IntakeItem.IDENTITY_ORIGIN, "WhatsApp " + USER_ID_UPDATE);
+            String current = WhatsAppMessages.textOrNull(update.path("user_id").path("current"));
+            String waId = WhatsAppMessages.textOrNull(update.path("wa_id"));
+            item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(current));
+            item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(update.path("user_id").path("previous"))));
+            item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(update.path("parent_user_id").path("current"))));
+            item.put(IntakeItem.PREVIOUS_PARENT_BSUID, CustomerIdentities.bsuid(
+                    WhatsAppMessages.textOrNull(update.path("parent_user_id").path("previous"))));
+            item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(waId));
+            JsonNode contact = contacts.of(current, waId);
+            JsonNode paired = contact == null ? JSON.objectNode() : contact;
+            item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(paired.path("profile").path("name")));
+            item.put(IntakeItem.USERNAME, CustomerIdentities.username(
+                    WhatsAppMessages.textOrNull(paired.path("profile").path("username"))));
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, contact, USER_ID_UPDATE, update).toString());
+            items.add(item);
+        }
+    }
+
+    /** A change's contacts, to pair with a message: by BSUID, else by phone (Meta gives no rule; WHATSAPP_IDENTITIES.md §3). */
+    private static final class Contacts {
+        private final Map<String, JsonNode> byUserId = new HashMap<>();
+        private final Map<String, JsonNode> byWaId = new HashMap<>();
+
+        Contacts(JsonNode contacts) {
+            for (JsonNode contact : contacts) {
+                String userId = WhatsAppMessages.textOrNull(contact.path("user_id"));
+                String waId = WhatsAppMessages.textOrNull(contact.path("wa_id"));
+                if (userId != null) {
+                    byUserId.put(userId, contact);
+                }
+                if (waId != null) {
+                    byWaId.put(waId, contact);
+                }
+            }
+        }
+
+        JsonNode of(String userId, String waId) {
+            if (userId != null && byUserId.containsKey(userId)) {
+                return byUserId.get(userId);
+            }
+            return waId == null ? null : byWaId.get(waId);
+        }
+    }
+
+    /** The delivery cut down to this one message (or update), so that a dead letter can be replayed on its own. */
+    private static ObjectNode singleEventDelivery(JsonNode root, JsonNode entry, JsonNode change, JsonNode value,
+                                                 JsonNode contact, String key, JsonNode event) {
         ObjectNode v = JSON.objectNode();
         v.set("messaging_product", value.get("messaging_product"));
         v.set("metadata", value.get("metadata"));
         v.set("contacts", contact == null ? JSON.arrayNode() : JSON.arrayNode().add(contact));
-        v.set("messages", JSON.arrayNode().add(message));
+        v.set(key, JSON.arrayNode().add(event));
         ObjectNode c = JSON.objectNode().put("field", change.path("field").asText());
         c.set("value", v);
         ObjectNode e = JSON.objectNode();

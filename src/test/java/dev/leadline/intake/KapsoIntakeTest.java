@@ -162,7 +162,7 @@ class KapsoIntakeTest {
         ended.put("phone_number_id", Workspaces.DEMO_PHONE_NUMBER_ID);
 
         JsonNode conversationCounts = json(kapso.kapso("whatsapp.conversation.ended", ended.toString().getBytes(StandardCharsets.UTF_8)));
-        HttpResponse<String> unknown = kapso.kapso("whatsapp.contact.identity_changed", ended.toString().getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> unknown = kapso.kapso("whatsapp.contact.marketing_preference_changed", ended.toString().getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> delivered = kapso.kapso("whatsapp.message.delivered", message.toString().getBytes(StandardCharsets.UTF_8));
 
         assertEquals(1, conversationCounts.get("conversationsUpdated").asInt());

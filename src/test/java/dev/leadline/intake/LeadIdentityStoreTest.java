@@ -84,6 +84,20 @@ class LeadIdentityStoreTest {
         return JSON.readTree(response.body());
     }
 
+    /** Every delivery on its own connection at once; each must store its one message. */
+    void sendAllAtOnce(List<ObjectNode> bodies) throws Exception {
+        List<Callable<JsonNode>> sends = new ArrayList<>();
+        bodies.forEach(body -> sends.add(() -> send(body)));
+        ExecutorService pool = Executors.newFixedThreadPool(bodies.size());
+        try {
+            for (Future<JsonNode> done : pool.invokeAll(sends)) {
+                assertEquals(1, done.get().get("stored").asInt());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     long leads() throws Exception {
         return app.queryLong("SELECT count(*) FROM lead WHERE workspace_id = ?", workspaceId);
     }
@@ -190,19 +204,11 @@ class LeadIdentityStoreTest {
     @Test
     void fiftyParallelFirstMessagesFromOneBsuidGiveOneLead() throws Exception {
         String bsuid = "ID." + Workspaces.unique("90000");
-        List<Callable<JsonNode>> sends = new ArrayList<>();
+        List<ObjectNode> bodies = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            ObjectNode body = message(null, bsuid, "@racer", "message " + i, at(9) + i);
-            sends.add(() -> send(body));
+            bodies.add(message(null, bsuid, "@racer", "message " + i, at(9) + i));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(50);
-        try {
-            for (Future<JsonNode> done : pool.invokeAll(sends)) {
-                assertEquals(1, done.get().get("stored").asInt());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        sendAllAtOnce(bodies);
         long lead = leadId();
         assertEquals(50, app.queryLong("SELECT count(*) FROM message WHERE lead_id = ?", lead));
     }
@@ -213,19 +219,11 @@ class LeadIdentityStoreTest {
         String bsuid = "ID." + Workspaces.unique("31415");
         send(message(phone, null, null, "phone lead", at(8)));
         send(message(null, bsuid, null, "bsuid lead", at(9)));
-        List<Callable<JsonNode>> sends = new ArrayList<>();
+        List<ObjectNode> bodies = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            ObjectNode body = message(phone, bsuid, null, "both " + i, at(10) + i);
-            sends.add(() -> send(body));
+            bodies.add(message(phone, bsuid, null, "both " + i, at(10) + i));
         }
-        ExecutorService pool = Executors.newFixedThreadPool(20);
-        try {
-            for (Future<JsonNode> done : pool.invokeAll(sends)) {
-                assertEquals(1, done.get().get("stored").asInt());
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        sendAllAtOnce(bodies);
         long lead = leadId();
         assertEquals(22, app.queryLong("SELECT count(*) FROM message WHERE lead_id = ?", lead));
         assertEquals(1, app.queryLong("SELECT count(*) FROM lead_merge WHERE into_lead_id = ?", lead));
