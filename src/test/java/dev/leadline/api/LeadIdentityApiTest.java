@@ -280,6 +280,35 @@ class LeadIdentityApiTest {
         assertEquals(403, delete.statusCode(), delete.body());
     }
 
+    @Test
+    void anIdentityChangeIsOnTheTimelineAndTheOldBsuidStillFindsTheLead() throws Exception {
+        String before = bsuid("7701");
+        String after = bsuid("7702");
+        String phone = Workspaces.newPhone();
+        send(null, before, null, "@rizky.pratama");
+        long lead = leadWith("bsuid", before);
+        // Kapso's contact.identity_changed, as the contract's sample, for this customer.
+        ObjectNode event = Webhooks.sampleJson("kapso-contact-identity-changed.json");
+        event.put("phone_number_id", phoneNumberId);
+        ((ObjectNode) event.get("contact")).put("business_scoped_user_id", after).put("wa_id", phone.substring(1));
+        ((ObjectNode) event.get("previous")).put("business_scoped_user_id", before);
+        HttpResponse<String> changed = webhooks.kapso("whatsapp.contact.identity_changed", event.toString().getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, changed.statusCode(), changed.body());
+        assertEquals(1, JSON.readTree(changed.body()).path("identityChanged").asInt(), changed.body());
+
+        JsonNode got = get("/api/leads/" + lead, 200);
+        assertEquals(after, got.get("bsuid").asText(), got.toString());
+        assertEquals(phone, got.get("phone").asText(), got.toString());
+        JsonNode changes = get("/api/leads/" + lead + "/timeline?kind=identity_change", 200).get("items");
+        assertEquals(1, changes.size(), changes.toString());
+        assertEquals("identity_change", changes.get(0).get("kind").asText());
+        assertEquals("system-identity", changes.get(0).get("addedBy").asText());
+        assertEquals(0, get("/api/leads/" + lead + "/timeline?kind=merge", 200).get("items").size());
+        assertEquals(List.of(lead), search(before), "the BSUID it had before still finds it");
+        assertEquals(List.of(lead), search(after));
+        assertEquals(List.of(lead), search("@rizky.pratama"));
+    }
+
     /**
      * q's arms each on its trigram index: the name, the phone (typed and canonical), the username, the
      * BSUID, and the aliases, whose leads are gathered first and then fetched by primary key, all in one
