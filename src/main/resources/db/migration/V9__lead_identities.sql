@@ -29,12 +29,14 @@ CREATE INDEX lead_alias_value_trigram ON lead_alias USING gin (value gin_trgm_op
 CREATE INDEX lead_username_trigram ON lead USING gin (username gin_trgm_ops);
 CREATE INDEX lead_bsuid_trigram ON lead USING gin (bsuid gin_trgm_ops);
 
--- A merge deletes the absorbed lead; this keeps where it went.
+-- A merge deletes the absorbed lead; this keeps where it went. No foreign keys to lead: the lead that
+-- absorbed another may later be merged itself, and the rows then form a chain (B -> A -> C) that
+-- GET /api/leads/B follows.
 CREATE TABLE lead_merge (
     id                bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     workspace_id      bigint      NOT NULL REFERENCES workspace (id),
     absorbed_lead_id  bigint      NOT NULL UNIQUE,
-    into_lead_id      bigint      NOT NULL REFERENCES lead (id),
+    into_lead_id      bigint      NOT NULL,
     merged_at         timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX lead_merge_into ON lead_merge (into_lead_id);
