@@ -1,11 +1,12 @@
 -- GET /api/leads: newest activity first, keyset-paginated on (last_activity_at, id), which is the
 -- order of index lead_by_activity. Absent filters are NULL and drop out. A search term is tried on the
--- name, the username and the BSUID, on the phone both as the typed digits and as the canonical form they
--- may stand for, and on the lead's earlier phones and BSUIDs (lead_alias: after an identity change or a
--- merge). Every arm is a LIKE '%...%' served by a trigram index (lead_name_trigram, lead_phone_trigram,
--- lead_username_trigram, lead_bsuid_trigram; lead_alias_value_trigram for the aliases): the aliases'
--- leads are gathered once (an uncorrelated sub-select, run before the scan), so that their id = ANY
--- arm is one more index scan of the BitmapOr rather than a check of every lead of the workspace.
+-- name, the username and the BSUID, on the phone both as the typed digits (a substring) and as the
+-- canonical number they may begin (a prefix, ^@), and on the lead's earlier phones and BSUIDs (lead_alias:
+-- after an identity change or a merge). The substring arms are LIKE '%...%' served by trigram indexes
+-- (lead_name_trigram, lead_phone_trigram, lead_username_trigram, lead_bsuid_trigram,
+-- lead_alias_value_trigram), the prefix arms by SP-GiST (lead_phone_prefix, lead_alias_value_prefix). The
+-- aliases' leads are gathered once (an uncorrelated sub-select, run before the scan), so that their
+-- id = ANY arm is one more index scan of the BitmapOr rather than a check of every lead of the workspace.
 SELECT id, phone, bsuid, parent_bsuid AS "parentBsuid", username, name, status, created_at AS "createdAt",
        last_activity_at AS "lastActivityAt"
 FROM lead
@@ -15,14 +16,14 @@ WHERE workspace_id = :#workspaceId
   AND (CAST(:#namePattern AS text) IS NULL
        OR name ILIKE CAST(:#namePattern AS text)
        OR phone LIKE CAST(:#phonePattern AS text)
-       OR phone LIKE CAST(:#phoneCanonicalPattern AS text)
+       OR phone ^@ CAST(:#phoneCanonicalPrefix AS text)
        OR username ILIKE CAST(:#usernamePattern AS text)
        OR bsuid LIKE CAST(:#bsuidPattern AS text)
        OR id = ANY (ARRAY(
            SELECT lead_id FROM lead_alias
            WHERE workspace_id = :#workspaceId
              AND ((kind = 'phone' AND (value LIKE CAST(:#phonePattern AS text)
-                                       OR value LIKE CAST(:#phoneCanonicalPattern AS text)))
+                                       OR value ^@ CAST(:#phoneCanonicalPrefix AS text)))
                   OR (kind = 'bsuid' AND value LIKE CAST(:#bsuidPattern AS text))))))
   AND (CAST(:#cursorAt AS timestamptz) IS NULL
        OR (last_activity_at, id) < (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))

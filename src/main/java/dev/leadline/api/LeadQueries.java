@@ -45,7 +45,7 @@ public final class LeadQueries {
         params.put("activeSince", QueryDates.instant("activeSince", activeSince));
         params.put("namePattern", null);
         params.put("phonePattern", null);
-        params.put("phoneCanonicalPattern", null);
+        params.put("phoneCanonicalPrefix", null);
         params.put("usernamePattern", null);
         params.put("bsuidPattern", null);
         if (q != null && !q.isBlank()) {
@@ -62,7 +62,7 @@ public final class LeadQueries {
             // Fewer than 3 digits make no trigram: the term then searches names only.
             if (digits.length() >= 3) {
                 params.put("phonePattern", "%" + digits + "%");
-                params.put("phoneCanonicalPattern", canonicalPattern(term, digits, defaultCountry));
+                params.put("phoneCanonicalPrefix", canonicalPrefix(term, digits, defaultCountry));
             }
             // Neither a username nor a BSUID holds whitespace: a term with some searches names and phones only.
             if (term.chars().noneMatch(Character::isWhitespace)) {
@@ -159,11 +159,12 @@ public final class LeadQueries {
     /**
      * What people type is often the last digits of a number ("48178111"), which must match as typed;
      * but a national ("0852 4817 8111") or "00" international form only matches once canonicalised.
-     * Both are searched: the typed digits by the caller, this form here (null when it adds nothing).
-     * A full number becomes its E.164 digits; a partial one with a trunk "0" is read after the default
-     * country's calling code, with "00" as the international prefix.
+     * Both are searched: the typed digits by the caller (a substring), this form here: the beginning of
+     * a stored E.164 number, "+" and digits (null when it adds nothing). A full number becomes its E.164
+     * form; a partial one with a trunk "0" is read after the default country's calling code, with "00" as
+     * the international prefix.
      */
-    private String canonicalPattern(String term, String digits, String defaultCountry) {
+    private String canonicalPrefix(String term, String digits, String defaultCountry) {
         String canonical;
         String e164 = phones.toE164(term, defaultCountry);
         if (e164 != null) {
@@ -175,7 +176,7 @@ public final class LeadQueries {
         } else {
             return null;
         }
-        return canonical.length() < 3 || canonical.equals(digits) ? null : "%" + canonical + "%";
+        return canonical.length() < 3 || canonical.equals(digits) ? null : "+" + canonical;
     }
 
     private static String escapeLike(String term) {

@@ -135,7 +135,7 @@ class PhoneSearchTest {
         try (InputStream in = getClass().getResourceAsStream("/sql/api/list-leads.sql")) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertTrue(sql.contains("OR phone LIKE CAST(:#phonePattern AS text)\n       OR phone LIKE CAST(:#phoneCanonicalPattern AS text)"), sql);
+        assertTrue(sql.contains("OR phone LIKE CAST(:#phonePattern AS text)\n       OR phone ^@ CAST(:#phoneCanonicalPrefix AS text)"), sql);
         StringBuilder plan = new StringBuilder();
         try (Connection c = app.dataSource().getConnection()) {
             c.setAutoCommit(false);
@@ -143,9 +143,9 @@ class PhoneSearchTest {
                 s.execute("SET LOCAL enable_seqscan = off");
             }
             try (PreparedStatement explain = c.prepareStatement("EXPLAIN SELECT id FROM lead "
-                    + "WHERE phone LIKE CAST(? AS text) OR phone LIKE CAST(? AS text)")) {
+                    + "WHERE phone LIKE CAST(? AS text) OR phone ^@ CAST(? AS text)")) {
                 explain.setString(1, "%48178111%");
-                explain.setString(2, "%6285248178111%");
+                explain.setString(2, "+6285248178111");
                 try (ResultSet rs = explain.executeQuery()) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');
@@ -155,7 +155,8 @@ class PhoneSearchTest {
             c.rollback();
         }
         assertTrue(plan.toString().contains("BitmapOr"), plan.toString());
-        assertEquals(2, plan.toString().split("Bitmap Index Scan on lead_phone_trigram", -1).length - 1, plan.toString());
+        assertTrue(plan.toString().contains("Bitmap Index Scan on lead_phone_trigram"), plan.toString());
+        assertTrue(plan.toString().contains("Bitmap Index Scan on lead_phone_prefix"), plan.toString());
         assertTrue(!plan.toString().contains("Seq Scan"), plan.toString());
     }
 }

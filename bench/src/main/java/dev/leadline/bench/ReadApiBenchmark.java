@@ -132,7 +132,7 @@ final class ReadApiBenchmark {
         String leads = sql("/sql/api/list-leads.sql");
         queries.add(new String[] {"lead list status filter", bind(leads, leadList(Map.of("status", "'qualified'")))});
         queries.add(new String[] {"lead list phone search", bind(leads, leadList(Map.of("namePattern", "'%0813001%'",
-                "phonePattern", "'%0813001%'", "phoneCanonicalPattern", "'%6281300123%'", "usernamePattern", "'%0813001%'",
+                "phonePattern", "'%0813001%'", "phoneCanonicalPrefix", "'+6281300123'", "usernamePattern", "'%0813001%'",
                 "bsuidPattern", "'%0813001%'")))});
         // An @username: the username arm finds it; the name, the BSUID and the aliases are searched too.
         queries.add(new String[] {"lead list username search", bind(leads, leadList(Map.of("namePattern", "'%@user.1005%'",
@@ -143,7 +143,7 @@ final class ReadApiBenchmark {
     /** The lead list's parameters, every filter absent (NULL) but those given. */
     static Map<String, String> leadList(Map<String, String> given) {
         Map<String, String> values = new java.util.HashMap<>(Map.of("workspaceId", "1", "status", "NULL", "activeSince", "NULL",
-                "namePattern", "NULL", "phonePattern", "NULL", "phoneCanonicalPattern", "NULL", "usernamePattern", "NULL",
+                "namePattern", "NULL", "phonePattern", "NULL", "phoneCanonicalPrefix", "NULL", "usernamePattern", "NULL",
                 "bsuidPattern", "NULL", "cursorAt", "NULL", "cursorId", "NULL"));
         values.put("fetch", "51");
         values.putAll(given);
