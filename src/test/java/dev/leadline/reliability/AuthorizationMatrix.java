@@ -88,7 +88,8 @@ final class AuthorizationMatrix {
                 new Endpoint("PATCH", "/api/admin/workspaces/{id}", "{\"name\": \"x\"}"),
                 new Endpoint("POST", "/api/admin/workspaces/{id}/tokens", null),
                 new Endpoint("GET", "/api/admin/dead-letters", null),
-                new Endpoint("POST", "/api/admin/dead-letters/{id}/replay", null));
+                new Endpoint("POST", "/api/admin/dead-letters/{id}/replay", null),
+                new Endpoint("POST", "/api/admin/dead-letters/replay", "{\"reason\": \"x\"}"));
 
         for (Endpoint e : workspaceEndpoints) {
             long sub = e.path().contains("runs") ? bRun : bNote;
