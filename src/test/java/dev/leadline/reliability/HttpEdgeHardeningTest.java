@@ -112,7 +112,7 @@ class HttpEdgeHardeningTest {
                 }
             }
         }
-        assertEquals(15, operations, "every REST operation of the OpenAPI document was walked");
+        assertEquals(16, operations, "every REST operation of the OpenAPI document was walked (issue 11 added the bulk replay)");
 
         // the webhooks: signed, unsigned, a bad body; Meta's handshake, right and wrong token
         byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.edge"),
