@@ -60,22 +60,8 @@ class LeadIdentityStoreTest {
 
     /** A Kapso v2 received message with the given identities; a null phone or BSUID is sent as null. */
     ObjectNode message(String phone, String bsuid, String username, String text, long epochSeconds) {
-        ObjectNode body = Webhooks.sampleJson("kapso-message-bsuid-only.json");
-        ObjectNode message = (ObjectNode) body.get("message");
-        message.put("id", Workspaces.unique("wamid.identity"));
-        message.put("timestamp", String.valueOf(epochSeconds));
-        message.put("from_user_id", bsuid);
-        message.put("username", username);
-        ((ObjectNode) message.get("text")).put("body", text);
-        ((ObjectNode) message.get("kapso")).put("content", text);
-        ObjectNode conversation = (ObjectNode) body.get("conversation");
-        conversation.put("id", "conv-" + (bsuid != null ? bsuid : phone));
-        conversation.put("phone_number", phone);
-        conversation.put("business_scoped_user_id", bsuid);
-        conversation.put("username", username);
-        conversation.put("phone_number_id", phoneNumberId);
-        body.put("phone_number_id", phoneNumberId);
-        return body;
+        return Webhooks.receivedFrom(phoneNumberId, Workspaces.unique("wamid.identity"), phone, bsuid, null, username,
+                text, epochSeconds);
     }
 
     JsonNode send(ObjectNode body) throws Exception {
