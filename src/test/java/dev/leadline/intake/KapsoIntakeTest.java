@@ -63,7 +63,7 @@ class KapsoIntakeTest {
                 "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjQ0QkE2RDg2QjY3RTQ2QkM1OQA="));
         assertEquals("inbound", app.queryString("SELECT direction FROM message WHERE wamid = ?",
                 "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjBDNzc4RTA2QUQ1N0Y4RTk0AA=="));
-        assertEquals("[Audio] Saya tertarik paket tiga bulan",
+        assertEquals("[audio] Saya tertarik paket tiga bulan", // issue 12 point 7: from kapso.transcript, not kapso.content
                 app.queryString("SELECT text FROM message WHERE wamid = 'wamid.BATCH0002'"));
         assertEquals("audio", app.queryString("SELECT type FROM message WHERE wamid = 'wamid.BATCH0002'"));
         assertEquals("https://example.invalid/media/123",
