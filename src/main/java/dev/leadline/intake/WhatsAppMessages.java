@@ -77,7 +77,7 @@ final class WhatsAppMessages {
         if (content != null && (mediaUrl == null || !content.contains(mediaUrl))) {
             return content;
         }
-        return switch (type) {
+        String known = switch (type) {
             case "location" -> label("location", join(textOrNull(part.path("name")), textOrNull(part.path("address")),
                     part.has("latitude") ? part.path("latitude").asText() + "," + part.path("longitude").asText() : null));
             case "reaction" -> label("reaction", textOrNull(part.path("emoji")));
@@ -86,6 +86,8 @@ final class WhatsAppMessages {
             case "template" -> label("template", textOrNull(part.path("name")));
             default -> transcript;
         };
+        // Every stored message reads as something: the daily summary reads the text, and an empty one is silence.
+        return known != null ? known : "[" + (type.isBlank() ? "unknown" : type) + "]";
     }
 
     /** Kapso's media link, else Meta's own (image.url, audio.url, ... where the webhook carries one). */

@@ -68,8 +68,15 @@ class WhatsAppMessagesTest {
         assertEquals("[reaction removed]", text("{'type':'reaction','reaction':{'emoji':''},"
                 + "'kapso':{'content':'Reaction'}}"));
         // An unknown type's rendering that embeds the expiring link is not used.
-        assertNull(text("{'type':'ptv','kapso':{'media_url':'https://x.invalid/1','content':'Video https://x.invalid/1'}}"));
+        assertEquals("[ptv]", text("{'type':'ptv','kapso':{'media_url':'https://x.invalid/1','content':'Video https://x.invalid/1'}}"));
         assertEquals("Sesuatu", text("{'type':'ptv','kapso':{'media_url':'https://x.invalid/1','content':'Sesuatu'}}"));
+    }
+
+    @Test
+    void aMessageWithNothingReadableStillGetsItsType() throws Exception {
+        assertEquals("[text]", text("{'type':'text','text':{'body':'  '}}"));
+        assertEquals("[button]", text("{'type':'button','button':{'payload':'p'}}"));
+        assertEquals("[unknown]", text("{'id':'wamid.X'}"));
     }
 
     @Test
