@@ -1,5 +1,6 @@
 package dev.leadline.intake;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,8 +10,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads the WhatsApp Cloud API message object that Kapso and Meta both deliver: a readable text for
@@ -24,6 +27,14 @@ final class WhatsAppMessages {
     static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
     /** The latest timestamp kept as the sender's own (PostgreSQL and ISO-8601 both hold it). */
     private static final Instant LATEST_KEPT = Instant.parse("9999-12-31T23:59:59Z");
+
+    /** The types whose part may carry Meta's own media link (image.url, audio.url, ...). */
+    private static final Set<String> MEDIA_TYPES = Set.of("image", "video", "document", "sticker", "audio", "voice");
+    /** The largest order amounts and quantities read (digits before and after the point); others are unreadable. */
+    private static final int MAX_WHOLE_DIGITS = 18;
+    private static final int MAX_DECIMALS = 6;
+    /** Reads a flow reply's response_json, which arrives as a JSON string. */
+    private static final ObjectMapper FLOW_JSON = new ObjectMapper();
 
     private WhatsAppMessages() {
     }
@@ -97,9 +108,6 @@ final class WhatsAppMessages {
         return kapso != null || !MEDIA_TYPES.contains(type) ? kapso : textOrNull(m.path(type).path("url"));
     }
 
-    private static final java.util.Set<String> MEDIA_TYPES = java.util.Set.of("image", "video", "document", "sticker",
-            "audio", "voice");
-
     /** kapso.transcript: an object with text in the contract; a bare string is taken too. */
     private static String transcript(JsonNode transcript) {
         return transcript.isObject() ? textOrNull(transcript.path("text")) : textOrNull(transcript);
@@ -155,11 +163,15 @@ final class WhatsAppMessages {
                 priced ? "total " + String.join(" + ", sums) : null);
     }
 
-    /** A number given as a JSON number or as a string, or null. */
+    /**
+     * A number given as a JSON number or as a string, or null. Only a sane amount is read: "1e999999999"
+     * would otherwise be written out as a billion digits.
+     */
     private static BigDecimal decimal(JsonNode node) {
         try {
-            return node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText().trim());
-        } catch (NumberFormatException e) {
+            BigDecimal value = (node.isNumber() ? node.decimalValue() : new BigDecimal(node.asText().trim())).stripTrailingZeros();
+            return value.scale() > MAX_DECIMALS || value.precision() - value.scale() > MAX_WHOLE_DIGITS ? null : value;
+        } catch (NumberFormatException | ArithmeticException e) {
             return null;
         }
     }
@@ -199,7 +211,7 @@ final class WhatsAppMessages {
         JsonNode fields;
         try {
             fields = responseJson.isObject() ? responseJson : FLOW_JSON.readTree(responseJson.asText(""));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return null;
         }
         if (fields == null || !fields.isObject()) {
@@ -214,8 +226,6 @@ final class WhatsAppMessages {
         });
         return pairs.isEmpty() ? null : String.join("; ", pairs);
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper FLOW_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** Why WhatsApp could not deliver the message: errors[0]'s title and details, and the kind it was. */
     private static String unsupportedText(JsonNode m) {
@@ -263,13 +273,7 @@ final class WhatsAppMessages {
     }
 
     private static String join(String... parts) {
-        StringBuilder sb = new StringBuilder();
-        for (String p : parts) {
-            if (p != null) {
-                sb.append(sb.isEmpty() ? "" : ", ").append(p);
-            }
-        }
-        return sb.isEmpty() ? null : sb.toString();
+        return joinWith(", ", parts);
     }
 
     private static String firstOf(JsonNode a, JsonNode b) {

@@ -44,6 +44,18 @@ class WhatsAppMessagesTest {
     }
 
     @Test
+    void anAbsurdAmountOrQuantityIsNotReadNorWrittenOut() throws Exception {
+        // An unreadable quantity or price leaves the total out rather than miscounting it.
+        assertEquals("[order] 2 items: a, b x1", text("{'type':'order','order':{'product_items':["
+                + "{'product_retailer_id':'a','quantity':'1e999999999','item_price':1,'currency':'EUR'},"
+                + "{'product_retailer_id':'b','quantity':1,'item_price':'5.250','currency':'EUR'}]}}"));
+        assertEquals("[order] 1 item: b x2", text("{'type':'order','order':{'product_items':["
+                + "{'product_retailer_id':'b','quantity':2,'item_price':'1e-999999999','currency':'EUR'}]}}"));
+        assertEquals("[order] 1 item: b x2; total 10.50 EUR", text("{'type':'order','order':{'product_items':["
+                + "{'product_retailer_id':'b','quantity':2.0,'item_price':'5.250','currency':'EUR'}]}}"));
+    }
+
+    @Test
     void aFlowReplyWhoseResponseIsNotJsonFallsBackToItsBody() throws Exception {
         assertEquals("[flow reply] flow: Sent", text("{'type':'interactive','interactive':{'type':'nfm_reply',"
                 + "'nfm_reply':{'name':'flow','body':'Sent','response_json':'not json'}}}"));
