@@ -105,6 +105,26 @@ class PhonesAndNamesTest {
         assertFalse(captured.contains(digits.substring(2)), "the log holds no part of the customer's number: " + captured);
     }
 
+    @Test
+    void aMexicanOrBrazilianNumberTypedInEitherFormFindsTheLead() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        for (String waId : new String[] {"5215512340001", "552198760001"}) {
+            ObjectNode body = kapso(null, "wamid.search", now);
+            ((ObjectNode) body.get("message")).put("from", waId);
+            assertEquals(1, JSON.readTree(tenant.kapso(Webhooks.RECEIVED, body).body()).get("stored").asInt());
+        }
+        String[][] typed = {{"+52 1 55 1234 0001", "+525512340001"}, {"+525512340001", "+525512340001"},
+            {"+55 21 9876-0001", "+5521998760001"}, {"+55 21 99876-0001", "+5521998760001"}};
+        for (String[] search : typed) {
+            HttpResponse<String> response = app.get("/api/leads?q="
+                    + java.net.URLEncoder.encode(search[0], java.nio.charset.StandardCharsets.UTF_8), tenant.token);
+            assertEquals(200, response.statusCode(), response.body());
+            var items = JSON.readTree(response.body()).get("items");
+            assertEquals(1, items.size(), search[0] + ": " + response.body());
+            assertEquals(search[1], items.get(0).get("phone").asText(), search[0]);
+        }
+    }
+
     /** A Kapso received message of this tenant; a null phone leaves conversation.phone_number out. */
     private ObjectNode kapso(String phone, String wamidPrefix, long epochSeconds) {
         ObjectNode body = Webhooks.received(tenant.phoneNumberId, Workspaces.unique(wamidPrefix), phone == null ? "x" : phone,
