@@ -44,12 +44,16 @@ final class CustomerIdentities {
         return null;
     }
 
-    /** Meta gives a phone as international digits without '+': first of the candidates, or null. */
+    /**
+     * Meta gives a phone as international digits without '+': first of the candidates, or null. One
+     * with a leading 0 is not international (a trunk 0, or the 00 prefix): it is left to be read in the
+     * workspace's country.
+     */
     static String internationalDigits(String... candidates) {
         for (String candidate : candidates) {
             if (candidate != null && !candidate.isBlank()) {
                 String trimmed = candidate.trim();
-                return trimmed.startsWith("+") ? trimmed : "+" + trimmed;
+                return trimmed.startsWith("+") || trimmed.startsWith("0") ? trimmed : "+" + trimmed;
             }
         }
         return null;

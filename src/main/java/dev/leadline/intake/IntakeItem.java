@@ -18,6 +18,11 @@ public final class IntakeItem {
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String RAW_PHONE = "rawPhone";
     public static final String PHONE = "phone";
+    /**
+     * True when a Kapso item's raw phone is a WhatsApp id (message.from / to, contact.wa_id): international
+     * digits WhatsApp verified. A Meta item's phones always are; absent otherwise (a phone as Kapso keeps it).
+     */
+    public static final String PHONE_IS_WHATSAPP_ID = "phoneIsWhatsAppId";
     /** The business-scoped user id, exactly as received (WHATSAPP_IDENTITIES.md §1), or null. */
     public static final String BSUID = "bsuid";
     public static final String PARENT_BSUID = "parentBsuid";

@@ -85,7 +85,7 @@ public final class IntakeTriage {
                 return deadLetter(item, "customer phone number contains letters");
             }
         } else {
-            String phone = phones.toE164(rawPhone.toString(), (String) workspace.get("defaultCountry"));
+            String phone = canonical(item, rawPhone, (String) workspace.get("defaultCountry"));
             if (phone == null && !hasBsuid) {
                 return deadLetter(item, "invalid customer phone number");
             }
@@ -106,8 +106,8 @@ public final class IntakeTriage {
      * stands in for one), a new identity to set, and a key that makes a re-sent event a duplicate.
      */
     private Map<String, Object> identityChange(Map<String, Object> item, String country) {
-        item.put(IntakeItem.PHONE, canonicalOrNull(item.get(IntakeItem.RAW_PHONE), country));
-        item.put(IntakeItem.PREVIOUS_PHONE, canonicalOrNull(item.get(IntakeItem.RAW_PREVIOUS_PHONE), country));
+        item.put(IntakeItem.PHONE, canonicalOrNull(item, item.get(IntakeItem.RAW_PHONE), country));
+        item.put(IntakeItem.PREVIOUS_PHONE, canonicalOrNull(item, item.get(IntakeItem.RAW_PREVIOUS_PHONE), country));
         if (item.get(IntakeItem.PHONE) == null && item.get(IntakeItem.BSUID) == null) {
             return deadLetter(item, NO_NEW_IDENTITY);
         }
@@ -118,11 +118,21 @@ public final class IntakeTriage {
         return item;
     }
 
-    private String canonicalOrNull(Object raw, String country) {
+    private String canonicalOrNull(Map<String, Object> item, Object raw, String country) {
         if (raw == null || PhoneCanonicalizer.containsLetters(raw.toString())) {
             return null;
         }
-        return phones.toE164(raw.toString(), country);
+        return canonical(item, raw, country);
+    }
+
+    /**
+     * A phone WhatsApp gave (Meta's from / wa_id, a Kapso item marked so) that libphonenumber rejects is
+     * still the customer's verified number: kept as "+digits". One a person typed must be valid.
+     */
+    private String canonical(Map<String, Object> item, Object raw, String country) {
+        boolean whatsAppId = "meta".equals(item.get(IntakeItem.SOURCE))
+                || Boolean.TRUE.equals(item.get(IntakeItem.PHONE_IS_WHATSAPP_ID));
+        return whatsAppId ? phones.whatsAppIdToE164(raw.toString(), country) : phones.toE164(raw.toString(), country);
     }
 
     private static void capName(Map<String, Object> item) {

@@ -122,12 +122,21 @@ public final class KapsoEvents {
         item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId(body));
         item.put(IntakeItem.CONVERSATION_ID, WhatsAppMessages.textOrNull(conversation.path("id")));
         item.put(IntakeItem.CONVERSATION_STATUS, WhatsAppMessages.textOrNull(conversation.path("status")));
-        item.put(IntakeItem.CONTACT_NAME, WhatsAppMessages.textOrNull(conversation.path("kapso").path("contact_name")));
+        // Kapso names the contact in any of three places, depending on the origin of the message.
+        item.put(IntakeItem.CONTACT_NAME, firstText(conversation.path("kapso").path("contact_name"),
+                conversation.path("contact_name"), body.path("message").path("kapso").path("contact_name")));
         JsonNode message = body.path("message");
         // The customer is on the conversation in payload v2; the message mirrors Meta's fields (§5, §6). On
         // an outbound message 'from' is the business itself, so the customer is whom it was sent to.
         String customerSide = event.equals(SENT) ? "to" : "from";
-        item.put(IntakeItem.RAW_PHONE, firstText(conversation.path("phone_number"), message.path(customerSide)));
+        // conversation.phone_number is read as Kapso keeps it (in the workspace's country unless it says
+        // otherwise); the message's from / to is a WhatsApp id, international digits without '+'.
+        String keptPhone = WhatsAppMessages.textOrNull(conversation.path("phone_number"));
+        String whatsAppId = CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(message.path(customerSide)));
+        item.put(IntakeItem.RAW_PHONE, keptPhone != null ? keptPhone : whatsAppId);
+        if (keptPhone == null && whatsAppId != null) {
+            item.put(IntakeItem.PHONE_IS_WHATSAPP_ID, true);
+        }
         item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(
                 WhatsAppMessages.textOrNull(conversation.path("business_scoped_user_id")),
                 WhatsAppMessages.textOrNull(message.path(customerSide + "_user_id"))));
@@ -170,6 +179,7 @@ public final class KapsoEvents {
                 WhatsAppMessages.textOrNull(previous.path("parent_business_scoped_user_id"))));
         // wa_id is the phone as digits (Meta's form); null when withheld
         item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(contact.path("wa_id"))));
+        item.put(IntakeItem.PHONE_IS_WHATSAPP_ID, true);
         item.put(IntakeItem.USERNAME, CustomerIdentities.username(WhatsAppMessages.textOrNull(contact.path("username"))));
         item.put(IntakeItem.CONTACT_NAME, firstText(contact.path("profile_name"), contact.path("display_name")));
         return item;
@@ -183,6 +193,11 @@ public final class KapsoEvents {
     private static String firstText(JsonNode a, JsonNode b) {
         String first = WhatsAppMessages.textOrNull(a);
         return first != null ? first : WhatsAppMessages.textOrNull(b);
+    }
+
+    private static String firstText(JsonNode a, JsonNode b, JsonNode c) {
+        String first = firstText(a, b);
+        return first != null ? first : WhatsAppMessages.textOrNull(c);
     }
 
     /**
