@@ -283,5 +283,7 @@ public final class ApiModels {
         public int conversationsUpdated;
         public int ignored;
         public int deadLettered;
+        /** Sender's test deliveries (Kapso "test": true): acknowledged, nothing stored. */
+        public int test;
     }
 }

@@ -61,6 +61,8 @@ public final class IntakeItem {
     public static final String IGNORE = "ignore";
     public static final String DEAD_LETTER = "dead-letter";
     public static final String CHANGE_IDENTITY = "change-identity";
+    /** A sender's test delivery (Kapso "test": true): acknowledged and counted, nothing stored. */
+    public static final String TEST = "test";
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,

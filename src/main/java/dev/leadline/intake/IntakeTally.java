@@ -8,14 +8,14 @@ import org.apache.camel.Exchange;
 
 /**
  * Adds up what happened to each item of a delivery into the webhook's answer:
- * {@code {"stored", "duplicates", "conversationsUpdated", "identityChanged", "ignored", "deadLettered"}}.
+ * {@code {"stored", "duplicates", "conversationsUpdated", "identityChanged", "ignored", "deadLettered", "test"}}.
  * Each split exchange names its outcome in the {@code intakeOutcome} variable.
  */
 public final class IntakeTally implements AggregationStrategy {
 
     public static final String OUTCOME = "intakeOutcome";
     private static final String[] COUNTS = {"stored", "duplicates", "conversationsUpdated", "identityChanged", "ignored",
-        "deadLettered"};
+        "deadLettered", "test"};
 
     @Override
     public Exchange aggregate(Exchange tally, Exchange item) {

@@ -21,6 +21,8 @@ public final class IntakeTriage {
     static final String GROUP_CHAT = "group chat message: kept raw, no lead";
     /** The reason kept with an identity change that names neither a new phone nor a new BSUID to set. */
     static final String NO_NEW_IDENTITY = "identity change without a new phone number or BSUID";
+    /** The reason kept with a Meta change about the business account (no phone_number_id): no lead to route it to. */
+    static final String ACCOUNT_LEVEL = "account-level";
     /** Longer names are cut: a display name is not a place to store a document. */
     static final int MAX_NAME_LENGTH = 200;
 
@@ -33,6 +35,54 @@ public final class IntakeTriage {
     }
 
     /**
+     * A Meta delivery, whose changes may each name another business number: each item is routed by its
+     * own phone_number_id, and goes only to a workspace whose secret verified the delivery (the hardening
+     * rule; RELIABILITY.md issue 9 finding 1). An item for a number no workspace owns, verified by the
+     * fallback secret, is "unknown" for that number (replayable once it is onboarded); one for a workspace
+     * whose secret did not sign it is kept with that reason. A change with no number is account-level.
+     *
+     * @param signers WebhookSignature.verifyMetaAmong's answer; null for a delivery verified the Kapso way
+     *                (and for a replay), which the three-argument triage decides
+     */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> triage(Map<String, Object> item, Map<String, Object> workspace,
+                                      Map<String, Object> deliveryKey, Map<String, Object> signers) {
+        if (signers == null) {
+            return triage(item, workspace, deliveryKey);
+        }
+        Map<String, Object> verified = (Map<String, Object>) signers.get("verified");
+        Map<String, Object> named = (Map<String, Object>) signers.get("named");
+        boolean fallback = Boolean.TRUE.equals(signers.get("fallback"));
+        Map<String, Object> firstSigner = verified.isEmpty() ? null : (Map<String, Object>) verified.values().iterator().next();
+        String number = (String) item.get(IntakeItem.PHONE_NUMBER_ID);
+        if (number == null) {
+            recordVerifier(item, firstSigner, null);
+            if (IntakeItem.IGNORE.equals(item.get(IntakeItem.ACTION))) {
+                // A field other than messages is about the business account; statuses without metadata stay ignored.
+                return MetaEvents.EVENT.equals(item.get(IntakeItem.EVENT)) ? item : deadLetter(item, ACCOUNT_LEVEL);
+            }
+            return deadLetter(item, "change without metadata.phone_number_id: no workspace to route it to");
+        }
+        if (verified.containsKey(number)) {
+            return triage(item, (Map<String, Object>) verified.get(number), IntakeItem.deliveryKey(number));
+        }
+        if (fallback && !named.containsKey(number)) {
+            // The fallback secret vouches for numbers no workspace owns: unknown, replayable once onboarded.
+            return triage(item, null, IntakeItem.deliveryKey(number));
+        }
+        if (fallback && firstSigner == null) {
+            recordVerifier(item, null, number);
+            if (IntakeItem.IGNORE.equals(item.get(IntakeItem.ACTION))) {
+                return item;
+            }
+            return deadLetter(item, "phone_number_id " + number + " belongs to a workspace whose secret did not sign this "
+                    + "delivery (only the fallback secret verified it): not trusted for that workspace");
+        }
+        // Another workspace's secret signed it: the existing rule says so, naming that workspace's number.
+        return triage(item, firstSigner, IntakeItem.deliveryKey((String) firstSigner.get("phoneNumberId")));
+    }
+
+    /**
      * @param workspace   the workspace whose secret verified the delivery, or null when the fallback secret did
      * @param deliveryKey the business number that selected the secret ({phoneNumberId})
      */
@@ -41,7 +91,7 @@ public final class IntakeTriage {
         String deliveryNumber = deliveryKey == null ? null : (String) deliveryKey.get(IntakeItem.PHONE_NUMBER_ID);
         recordVerifier(item, workspace, deliveryNumber);
         String action = (String) item.get(IntakeItem.ACTION);
-        if (IntakeItem.IGNORE.equals(action)) {
+        if (IntakeItem.IGNORE.equals(action) || IntakeItem.TEST.equals(action)) {
             return item;
         }
         Object itemNumber = item.get(IntakeItem.PHONE_NUMBER_ID);

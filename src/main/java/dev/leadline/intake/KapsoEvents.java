@@ -31,6 +31,9 @@ public final class KapsoEvents {
     static final Map<String, String> CONVERSATION_STATUSES = Map.of("whatsapp.conversation.created", "active",
             "whatsapp.conversation.ended", "ended", "whatsapp.conversation.inactive", "inactive");
 
+    /** Kapso's batch header (KAPSO_WEBHOOK.md: "X-Webhook-Batch: true" with "X-Batch-Size: N"). */
+    static final String BATCH_HEADER = "X-Webhook-Batch";
+
     private final int maxBatchItems;
 
     public KapsoEvents(int maxBatchItems) {
@@ -41,16 +44,26 @@ public final class KapsoEvents {
      * The business number the delivery is for, as the parameters of the workspace lookup: it selects
      * the workspace, and so the signing secret.
      */
-    public Map<String, Object> deliveryKey(JsonNode root) {
-        JsonNode first = isBatch(root) ? root.path("data").path(0) : root;
+    public Map<String, Object> deliveryKey(JsonNode root, @Header(BATCH_HEADER) Object batchHeader) {
+        // A batch header on a body with no 'data' is refused by read (400), once the signature is checked.
+        JsonNode first = isBatch(root, batchHeader) && root.path("data").isArray() ? root.path("data").path(0) : root;
         String id = WhatsAppMessages.textOrNull(first.path("phone_number_id"));
         return IntakeItem.deliveryKey(id != null ? id : WhatsAppMessages.textOrNull(first.path("conversation").path("phone_number_id")));
     }
 
     /** @param header the event name from X-Webhook-Event (see {@link #eventName}), or null */
     public List<Map<String, Object>> read(JsonNode root, String header) {
+        return read(root, header, null);
+    }
+
+    /**
+     * @param header      the event name from X-Webhook-Event (see {@link #eventName}), or null
+     * @param batchHeader X-Webhook-Batch as received, or null
+     */
+    public List<Map<String, Object>> read(JsonNode root, String header, Object batchHeader) {
+        boolean batch = isBatch(root, batchHeader);
         String bodyType = WhatsAppMessages.textOrNull(root.path("type"));
-        if (header != null && bodyType != null && isBatch(root) && !header.equals(bodyType)) {
+        if (header != null && bodyType != null && batch && !header.equals(bodyType)) {
             // The batch's type is signed, the header is not.
             throw ApiException.badRequest("X-Webhook-Event '" + shown(header) + "' contradicts the batch's type '"
                     + shown(bodyType) + "'");
@@ -60,17 +73,21 @@ public final class KapsoEvents {
             throw ApiException.badRequest("the event name is missing: send the X-Webhook-Event header");
         }
         List<Map<String, Object>> items = new ArrayList<>();
-        if (isBatch(root)) {
+        if (batch) {
+            if (!root.path("data").isArray()) {
+                throw ApiException.badRequest(BATCH_HEADER + " says this is a batch, but the body has no 'data' array");
+            }
             int size = root.path("data").size();
             if (size > maxBatchItems) {
                 throw new ApiException(413, "payload_too_large", "the batch has " + size + " events; at most "
                         + maxBatchItems + " are accepted in one delivery (webhook.max-batch-items)");
             }
+            boolean testBatch = isTest(root);
             for (JsonNode single : root.path("data")) {
-                items.add(readSingle(single, event));
+                items.add(testBatch || isTest(single) ? testItem(single, event) : readSingle(single, event));
             }
         } else {
-            items.add(readSingle(root, event));
+            items.add(isTest(root) ? testItem(root, event) : readSingle(root, event));
         }
         return items;
     }
@@ -103,8 +120,34 @@ public final class KapsoEvents {
         return event.length() <= 100 ? event : event.substring(0, 100) + "...";
     }
 
-    private static boolean isBatch(JsonNode root) {
-        return root.path("batch").asBoolean(false) && root.path("data").isArray();
+    /**
+     * A batch is a body with a 'data' array, or one sent with X-Webhook-Batch: true: Kapso does not
+     * always put "batch": true in the body (a single event never has a top-level 'data').
+     */
+    static boolean isBatch(JsonNode root, Object batchHeader) {
+        return root.path("data").isArray() || root.path("batch").asBoolean(false) || isTrue(batchHeader);
+    }
+
+    private static boolean isTrue(Object header) {
+        if (header instanceof Collection<?> values) {
+            return values.stream().anyMatch(KapsoEvents::isTrue);
+        }
+        return header != null && header.toString().trim().equalsIgnoreCase("true");
+    }
+
+    /**
+     * Kapso's "send test" deliveries carry "test": true (on the event, or on a batch): authentic, so
+     * acknowledged and counted, but not a customer's message, so nothing is stored.
+     */
+    private static boolean isTest(JsonNode body) {
+        JsonNode test = body.path("test");
+        return test.asBoolean(false) || "true".equalsIgnoreCase(test.asText(""));
+    }
+
+    private static Map<String, Object> testItem(JsonNode body, String event) {
+        Map<String, Object> item = IntakeItem.create("kapso", event, IntakeItem.TEST);
+        item.put(IntakeItem.PHONE_NUMBER_ID, body.isObject() ? phoneNumberId(body) : null);
+        return item;
     }
 
     private Map<String, Object> readSingle(JsonNode body, String event) {

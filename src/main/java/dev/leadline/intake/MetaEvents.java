@@ -50,6 +50,33 @@ public final class MetaEvents {
                 root.path("entry").path(0).path("changes").path(0).path("value").path("metadata").path("phone_number_id")));
     }
 
+    /**
+     * Every business number the delivery's changes name (metadata.phone_number_id), each once, as the
+     * parameters of the workspaces lookup: a JSON array (phoneNumberIds) and the list (named). Each change
+     * is routed by its own number; more numbers than webhook.max-batch-items is 413, before any secret is tried.
+     */
+    public Map<String, Object> deliveryNumbers(JsonNode root) {
+        java.util.LinkedHashSet<String> named = new java.util.LinkedHashSet<>();
+        for (JsonNode entry : root.path("entry")) {
+            for (JsonNode change : entry.path("changes")) {
+                String id = WhatsAppMessages.textOrNull(change.path("value").path("metadata").path("phone_number_id"));
+                if (id != null) {
+                    named.add(id);
+                }
+            }
+        }
+        if (named.size() > maxItems) {
+            throw new ApiException(413, "payload_too_large", "the delivery names " + named.size() + " business numbers; at most "
+                    + maxItems + " are accepted in one delivery (webhook.max-batch-items)");
+        }
+        com.fasterxml.jackson.databind.node.ArrayNode ids = JSON.arrayNode();
+        named.forEach(ids::add);
+        Map<String, Object> key = new HashMap<>();
+        key.put("phoneNumberIds", ids.toString());
+        key.put("named", new ArrayList<>(named));
+        return key;
+    }
+
     public List<Map<String, Object>> read(JsonNode root) {
         if (!"whatsapp_business_account".equals(root.path("object").asText()) || !root.path("entry").isArray()) {
             throw ApiException.badRequest("not a Meta WhatsApp webhook: expected object 'whatsapp_business_account' with an 'entry' array");
@@ -87,6 +114,11 @@ public final class MetaEvents {
             Map<String, Object> ignored = IntakeItem.create("meta", "meta." + change.path("field").asText("unknown"),
                     IntakeItem.IGNORE);
             ignored.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+            if (phoneNumberId == null) {
+                // An account-level change (account_update, message_template_status_update, ...): no business
+                // number, so kept whole (IntakeTriage makes it a dead letter, reason account-level).
+                ignored.put(IntakeItem.PAYLOAD, singleChangeDelivery(root, entry, change).toString());
+            }
             items.add(ignored);
             return;
         }
@@ -231,6 +263,17 @@ public final class MetaEvents {
             }
             return waId == null ? null : byWaId.get(waId);
         }
+    }
+
+    /** The delivery cut down to this one change, whole. */
+    private static ObjectNode singleChangeDelivery(JsonNode root, JsonNode entry, JsonNode change) {
+        ObjectNode e = JSON.objectNode();
+        e.set("id", entry.get("id"));
+        e.set("changes", JSON.arrayNode().add(change));
+        ObjectNode delivery = JSON.objectNode();
+        delivery.set("object", root.get("object"));
+        delivery.set("entry", JSON.arrayNode().add(e));
+        return delivery;
     }
 
     /** The delivery cut down to this one message (or update), so that a dead letter can be replayed on its own. */

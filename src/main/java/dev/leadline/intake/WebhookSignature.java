@@ -4,7 +4,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -34,12 +37,68 @@ public final class WebhookSignature {
         verify(rawBody, header, workspace, "X-Webhook-Signature");
     }
 
-    /** Meta: {@code X-Hub-Signature-256: sha256=<64 hex>}. */
-    public void verifyMeta(byte[] rawBody, String header, Map<String, Object> workspace) {
-        if (header == null || !header.startsWith(META_PREFIX)) {
+    /**
+     * Meta, whose one POST may name several business numbers (one per change): the signature is over the
+     * whole body, so it is checked with the secret of each workspace the changes name (each distinct
+     * secret once), then with the fallback secret. Answers who verified it, for IntakeTriage: an item goes
+     * only to a workspace whose secret verified the delivery. 401 when no secret does, saying which case:
+     * a signature that matches none of the named workspaces' secrets, or numbers that no workspace owns
+     * with no fallback secret to verify them.
+     *
+     * @param workspaces the workspaces that own a number the delivery names (sql/intake/workspaces-by-phone-number-ids.sql)
+     * @param numbers    MetaEvents.deliveryNumbers: the numbers named ("named")
+     * @return {verified: {phoneNumberId: workspace}, named: {phoneNumberId: workspace}, fallback: the fallback secret verified it}
+     */
+    public Map<String, Object> verifyMetaAmong(byte[] rawBody, String header, List<Map<String, Object>> workspaces,
+                                               Map<String, Object> numbers) {
+        if (header == null || !header.startsWith(META_PREFIX) || !HEX_SHA256.matcher(header.substring(META_PREFIX.length())).matches()) {
             throw ApiException.unauthorized("X-Hub-Signature-256 must be 'sha256=<hex HMAC-SHA256 of the body>'");
         }
-        verify(rawBody, header.substring(META_PREFIX.length()), workspace, "X-Hub-Signature-256");
+        byte[] given = HexFormat.of().parseHex(header.substring(META_PREFIX.length()));
+        Map<String, Boolean> bySecret = new HashMap<>();
+        Map<String, Object> verified = new LinkedHashMap<>();
+        Map<String, Object> named = new LinkedHashMap<>();
+        for (Map<String, Object> workspace : workspaces == null ? List.<Map<String, Object>>of() : workspaces) {
+            String secret = (String) workspace.get("webhookSecret");
+            named.put((String) workspace.get("phoneNumberId"), workspace);
+            boolean matches = bySecret.computeIfAbsent(secret == null ? "" : secret,
+                    k -> !k.isEmpty() && MessageDigest.isEqual(hmacSha256(k, rawBody), given));
+            if (matches) {
+                verified.put((String) workspace.get("phoneNumberId"), workspace);
+            }
+        }
+        boolean fallback = !fallbackSecret.isEmpty() && MessageDigest.isEqual(hmacSha256(fallbackSecret, rawBody), given);
+        if (verified.isEmpty() && !fallback) {
+            @SuppressWarnings("unchecked")
+            List<String> numbersNamed = numbers == null || numbers.get("named") == null ? List.of() : (List<String>) numbers.get("named");
+            String unknown = shown(numbersNamed.stream().filter(n -> !named.containsKey(n)).toList());
+            String nor = fallbackSecret.isEmpty() ? "" : ", nor the fallback secret";
+            if (!named.isEmpty()) {
+                throw ApiException.unauthorized("X-Hub-Signature-256 matches no secret of the workspaces this delivery names "
+                        + "(phone_number_id " + shown(List.copyOf(named.keySet())) + ")" + nor);
+            }
+            if (numbersNamed.isEmpty()) {
+                throw ApiException.unauthorized(fallbackSecret.isEmpty()
+                        ? "no change of this delivery names a phone_number_id (account-level changes only) and no fallback "
+                          + "secret is set (webhook.fallback-secret), so it cannot be verified"
+                        : "X-Hub-Signature-256 does not match the fallback secret (no change of this delivery names a phone_number_id)");
+            }
+            throw ApiException.unauthorized(fallbackSecret.isEmpty()
+                    ? "no workspace has phone_number_id " + unknown + " and no fallback secret is set (webhook.fallback-secret), "
+                      + "so the delivery cannot be verified"
+                    : "X-Hub-Signature-256 does not match the fallback secret (no workspace has phone_number_id " + unknown + ")");
+        }
+        Map<String, Object> signers = new HashMap<>();
+        signers.put("verified", verified);
+        signers.put("named", named);
+        signers.put("fallback", fallback);
+        return signers;
+    }
+
+    /** Numbers as quoted back in an error: at most 5, each at most 40 characters (they come from the request). */
+    private static String shown(List<String> numbers) {
+        List<String> cut = numbers.stream().limit(5).map(n -> n.length() <= 40 ? n : n.substring(0, 40) + "...").toList();
+        return String.join(", ", cut) + (numbers.size() > 5 ? " and " + (numbers.size() - 5) + " more" : "");
     }
 
     private void verify(byte[] rawBody, String hex, Map<String, Object> workspace, String headerName) {

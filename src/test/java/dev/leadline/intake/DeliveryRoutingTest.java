@@ -1,0 +1,201 @@
+package dev.leadline.intake;
+
+import static dev.leadline.support.Webhooks.JSON;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.Prometheus;
+import dev.leadline.support.Tenant;
+import dev.leadline.support.Webhooks;
+import dev.leadline.support.Workspaces;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12 points 2 and 5, where the fidelity cases can't reach: deliveries signed with the fallback
+ * secret (the shared service has one), a service with no fallback secret (the 401 must say why), and the
+ * test deliveries' metric on a service of its own.
+ */
+class DeliveryRoutingTest {
+
+    static LeadlineApp shared;
+    /** No webhook.fallback-secret: numbers no workspace owns cannot be verified. */
+    static LeadlineApp noFallback;
+
+    @BeforeAll
+    static void start() throws Exception {
+        shared = LeadlineApp.shared();
+        noFallback = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of("summaries.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (noFallback != null) {
+            noFallback.close();
+        }
+    }
+
+    @Test
+    void aFallbackSignedDeliveryIsRoutedPerChangeUnknownNumbersKeptForThemselvesAndAKnownWorkspaceNeverWritten() throws Exception {
+        Tenant known = Tenant.create(shared);
+        String unknownA = Workspaces.unique("88");
+        String unknownB = Workspaces.unique("89");
+        String run = Workspaces.unique("fb");
+        ObjectNode delivery = meta(
+                accountUpdate(run),
+                messages(unknownA, "wamid." + run + ".a", "6281234567301", "untuk nomor baru A"),
+                messages(known.phoneNumberId, "wamid." + run + ".k", "6281234567302", "dipalsukan untuk workspace lama"),
+                messages(unknownB, "wamid." + run + ".b", "6281234567303", "untuk nomor baru B"));
+
+        HttpResponse<String> response = new Webhooks(shared, LeadlineApp.FALLBACK_SECRET).meta(bytes(delivery));
+
+        assertEquals(200, response.statusCode(), response.body());
+        JsonNode counts = JSON.readTree(response.body());
+        assertEquals(0, counts.get("stored").asInt(), response.body());
+        assertEquals(4, counts.get("deadLettered").asInt(), response.body());
+        assertEquals(0, known.count("SELECT count(*) FROM message WHERE workspace_id = ?"));
+        // Each unknown number's message is kept for that number, verified by the fallback secret: replayable once it is onboarded.
+        for (String number : new String[] {unknownA, unknownB}) {
+            assertEquals("unknown phone_number_id " + number + "|fallback|" + number, shared.queryString(
+                    "SELECT reason || '|' || verified_by || '|' || verified_phone_number_id FROM dead_letter "
+                            + "WHERE phone_number_id = ? AND payload LIKE ?", number, "%" + run + "%"));
+        }
+        String knownReason = shared.queryString("SELECT reason FROM dead_letter WHERE phone_number_id = ? AND payload LIKE ?",
+                known.phoneNumberId, "%" + run + "%");
+        assertEquals("phone_number_id " + known.phoneNumberId + " belongs to a workspace whose secret did not sign this delivery "
+                + "(only the fallback secret verified it): not trusted for that workspace", knownReason);
+        assertEquals("account-level|fallback", shared.queryString("SELECT reason || '|' || verified_by FROM dead_letter "
+                + "WHERE event = 'meta.account_update' AND payload LIKE ?", "%" + run + "%"));
+    }
+
+    @Test
+    void anAccountLevelOnlyDeliveryVerifiedByTheFallbackSecretIsAcknowledgedAndKeptOnce() throws Exception {
+        String run = Workspaces.unique("acct");
+        byte[] body = bytes(meta(accountUpdate(run)));
+        Webhooks fallback = new Webhooks(shared, LeadlineApp.FALLBACK_SECRET);
+
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> response = fallback.meta(body);
+            assertEquals(200, response.statusCode(), response.body());
+            assertEquals(1, JSON.readTree(response.body()).get("deadLettered").asInt(), response.body());
+        }
+        assertEquals(1, shared.queryLong("SELECT count(*) FROM dead_letter WHERE reason = 'account-level' AND payload LIKE ?",
+                "%" + run + "%"));
+    }
+
+    @Test
+    void aWrongSignatureForAnUnknownNumberSaysItDoesNotMatchTheFallbackSecret() throws Exception {
+        String unknown = Workspaces.unique("87");
+        ObjectNode delivery = meta(messages(unknown, Workspaces.unique("wamid.wrong"), "6281234567304", "halo"));
+
+        HttpResponse<String> response = new Webhooks(shared, "not-any-secret").meta(bytes(delivery));
+
+        assertError(response, 401, "X-Hub-Signature-256 does not match the fallback secret (no workspace has phone_number_id "
+                + unknown + ")");
+    }
+
+    @Test
+    void withoutAFallbackSecretAnUnknownNumberIs401SayingSoNotThatTheSignatureIsWrong() throws Exception {
+        String unknown = Workspaces.unique("86");
+        String wamid = Workspaces.unique("wamid.nofb");
+        ObjectNode delivery = meta(messages(unknown, wamid, "6281234567305", "halo"));
+
+        HttpResponse<String> response = new Webhooks(noFallback, "whatever-secret").meta(bytes(delivery));
+
+        assertError(response, 401, "no workspace has phone_number_id " + unknown + " and no fallback secret is set "
+                + "(webhook.fallback-secret), so the delivery cannot be verified");
+        assertEquals(0, noFallback.queryLong("SELECT count(*) FROM dead_letter WHERE payload LIKE ?", "%" + wamid + "%"));
+
+        HttpResponse<String> accountOnly = new Webhooks(noFallback, "whatever-secret").meta(bytes(meta(accountUpdate(wamid))));
+        assertError(accountOnly, 401, "no change of this delivery names a phone_number_id (account-level changes only) and "
+                + "no fallback secret is set (webhook.fallback-secret), so it cannot be verified");
+
+        // A known workspace's number with another secret: the signature is what is wrong, and the detail says that.
+        Tenant tenant = Tenant.create(noFallback);
+        HttpResponse<String> forged = new Webhooks(noFallback, "not-the-tenants-secret")
+                .meta(bytes(meta(messages(tenant.phoneNumberId, wamid, "6281234567305", "halo"))));
+        assertError(forged, 401, "X-Hub-Signature-256 matches no secret of the workspaces this delivery names (phone_number_id "
+                + tenant.phoneNumberId + ")");
+    }
+
+    @Test
+    void testDeliveriesAreCountedInTheAnswerAndTheMetricAndStoreNothing() throws Exception {
+        Tenant tenant = Tenant.create(noFallback);
+        Prometheus before = scrape(noFallback);
+        ObjectNode event = Webhooks.received(tenant.phoneNumberId, Workspaces.unique("wamid.test"), "+15551234567", "test", 
+                Instant.now().getEpochSecond());
+        event.put("test", true);
+
+        HttpResponse<String> response = tenant.kapso(Webhooks.RECEIVED, event);
+
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(1, JSON.readTree(response.body()).get("test").asInt(), response.body());
+        Prometheus after = scrape(noFallback);
+        assertEquals(1.0, after.value("leadline_webhook_messages_total", "outcome", "test")
+                - before.value("leadline_webhook_messages_total", "outcome", "test"));
+        assertEquals(0, tenant.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
+        assertEquals(0, tenant.count("SELECT count(*) FROM message WHERE workspace_id = ?"));
+    }
+
+    static Prometheus scrape(LeadlineApp app) throws Exception {
+        String port = app.context().resolvePropertyPlaceholders("{{management.port}}");
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/observe/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return new Prometheus(response.body());
+    }
+
+    static void assertError(HttpResponse<String> response, int status, String detail) throws Exception {
+        assertEquals(status, response.statusCode(), response.body());
+        JsonNode error = JSON.readTree(response.body());
+        assertEquals("unauthorized", error.path("error").asText(), response.body());
+        assertEquals(detail, error.path("detail").asText());
+    }
+
+    static byte[] bytes(JsonNode body) {
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A Meta delivery: one entry holding the given changes. */
+    static ObjectNode meta(ObjectNode... changes) {
+        ObjectNode delivery = JSON.createObjectNode().put("object", "whatsapp_business_account");
+        ObjectNode entry = delivery.putArray("entry").addObject().put("id", "waba-routing");
+        ArrayNode list = entry.putArray("changes");
+        for (ObjectNode change : changes) {
+            list.add(change);
+        }
+        return delivery;
+    }
+
+    static ObjectNode accountUpdate(String marker) {
+        ObjectNode change = JSON.createObjectNode().put("field", "account_update");
+        change.putObject("value").put("event", "ACCOUNT_VIOLATION").put("waba_info", marker);
+        return change;
+    }
+
+    static ObjectNode messages(String phoneNumberId, String wamid, String from, String text) {
+        ObjectNode change = JSON.createObjectNode().put("field", "messages");
+        ObjectNode value = change.putObject("value").put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", "6221500123").put("phone_number_id", phoneNumberId);
+        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "Pelanggan");
+        ObjectNode message = value.putArray("messages").addObject().put("from", from).put("id", wamid)
+                .put("timestamp", String.valueOf(Instant.now().getEpochSecond())).put("type", "text");
+        message.putObject("text").put("body", text);
+        return change;
+    }
+}
