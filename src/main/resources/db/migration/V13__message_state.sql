@@ -40,6 +40,12 @@ CREATE INDEX message_pending_update_by_age ON message_pending_update (received_a
 CREATE FUNCTION message_update_pending_ttl() RETURNS interval
 LANGUAGE sql IMMUTABLE AS $$ SELECT interval '1 hour' $$;
 
+-- An update and the insert of its message serialise on this lock (held to the end of the transaction):
+-- without it, a status checked while its message's insert is still uncommitted would be kept pending
+-- after the insert had looked for pending updates, and never applied. 1213 keeps these keys apart.
+CREATE FUNCTION message_state_lock(p_workspace bigint, p_wamid text) RETURNS void
+LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock(1213, hashtext(p_workspace || ':' || p_wamid)) $$;
+
 -- One status, edit or revoke of a stored message, in one round trip. Answers 'messagesUpdated' (the
 -- message changed), 'duplicates' (it already had this state or a later one: a re-sent or late event),
 -- 'updatesPending' (no such message yet: kept for it), or 'ignored' (a status we do not keep).
@@ -51,6 +57,7 @@ BEGIN
     IF p_kind = 'status' AND message_status_rank(p_status) IS NULL THEN
         RETURN 'ignored';
     END IF;
+    PERFORM message_state_lock(p_workspace, p_wamid);
     IF p_kind = 'status' THEN
         UPDATE message SET status = p_status, status_at = p_at,
                            error_code = CASE WHEN p_status = 'failed' THEN p_error_code END,
@@ -92,6 +99,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     pending record;
 BEGIN
+    PERFORM message_state_lock(NEW.workspace_id, NEW.wamid);
     FOR pending IN
         DELETE FROM message_pending_update
         WHERE workspace_id = NEW.workspace_id AND wamid = NEW.wamid

@@ -107,6 +107,41 @@ class MessageStateTest {
         assertTrue(note.contains("dibalas 3 kali. 2 balasan gagal terkirim. 1 pesan dihapus."), note);
     }
 
+    /** A status and its message arriving at once, in either order: the status is never left behind. */
+    @Test
+    void aStatusRacingItsMessageIsNeverLost() throws Exception {
+        long now = Instant.now().getEpochSecond();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        java.util.List<String> wamids = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 30; i++) {
+                String wamid = Workspaces.unique("wamid.race");
+                wamids.add(wamid);
+                String phone = Workspaces.newPhone();
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                var message = pool.submit(() -> {
+                    go.await();
+                    send(wamid, phone, "Paket foto Rp 900.000", now, false);
+                    return null;
+                });
+                var status = pool.submit(() -> {
+                    go.await();
+                    return tenant.meta(status(wamid, "delivered", now, 0, null)).statusCode();
+                });
+                go.countDown();
+                message.get();
+                assertEquals(200, status.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (String wamid : wamids) {
+            assertEquals("delivered", app.queryString("SELECT status FROM message WHERE workspace_id = ? AND wamid = ?",
+                    tenant.workspaceId, wamid), wamid);
+        }
+        assertEquals(0L, app.queryLong("SELECT count(*) FROM message_pending_update WHERE workspace_id = ?", tenant.workspaceId));
+    }
+
     void send(String wamid, String phone, String text, long epoch, boolean inbound) throws Exception {
         ObjectNode event = Webhooks.received(tenant.phoneNumberId, wamid, phone, text, epoch);
         HttpResponse<String> response = tenant.kapso(inbound ? Webhooks.RECEIVED : "whatsapp.message.sent", event);
