@@ -3,7 +3,7 @@
 -- The latest delivery status with its time (never moving backwards, see message_status_rank), the
 -- error of a failure, and the edit and delete state. A deleted message keeps its text, flagged.
 ALTER TABLE message
-    ADD COLUMN status        text CHECK (status IN ('sent', 'delivered', 'read', 'failed')),
+    ADD COLUMN status        text,
     ADD COLUMN status_at     timestamptz,
     ADD COLUMN error_code    text,
     ADD COLUMN error_title   text,
@@ -18,6 +18,7 @@ CREATE FUNCTION message_status_rank(p_status text) RETURNS int
 LANGUAGE sql IMMUTABLE AS $$
     SELECT CASE p_status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'read' THEN 3 WHEN 'failed' THEN 4 END
 $$;
+ALTER TABLE message ADD CONSTRAINT message_status_known CHECK (status IS NULL OR message_status_rank(status) IS NOT NULL);
 
 -- A status, edit or revoke that arrived before its message: kept for a short while (the hour in
 -- message_update_pending_ttl) and applied by the trigger below when the message is stored. Meta sends
