@@ -8,7 +8,9 @@ SELECT page.*
 FROM target
 LEFT JOIN LATERAL (
     SELECT id, wamid, direction, type, text, text_truncated AS "textTruncated", media_url AS "mediaUrl",
-           sent_at AS "sentAt", sender_sent_at AS "senderSentAt", received_at AS "receivedAt"
+           sent_at AS "sentAt", sender_sent_at AS "senderSentAt", received_at AS "receivedAt",
+           status, status_at AS "statusAt", error_code AS "errorCode", error_title AS "errorTitle",
+           previous_text AS "previousText", edited_at AS "editedAt", deleted_at AS "deletedAt"
     FROM message
     WHERE lead_id = target.id
       AND (CAST(:#cursorAt AS timestamptz) IS NULL

@@ -96,6 +96,19 @@ public final class ApiModels {
         /** The sender's own timestamp when sentAt could not use it (in the future beyond the clock skew, or absurd). */
         public OffsetDateTime senderSentAt;
         public OffsetDateTime receivedAt;
+        @Schema(allowableValues = {"sent", "delivered", "read", "failed"}, nullable = true,
+                description = "The latest delivery status WhatsApp reported (it never moves backwards; failed is final); null when none came")
+        public String status;
+        /** When the status was reported. */
+        public OffsetDateTime statusAt;
+        /** A failed message: WhatsApp's error code and title. */
+        public String errorCode;
+        public String errorTitle;
+        /** An edited message: text is the current text, previousText the one before the last edit. */
+        public String previousText;
+        public OffsetDateTime editedAt;
+        /** The sender deleted the message: its text is kept for the record. */
+        public OffsetDateTime deletedAt;
     }
 
     public static class MessagePage {

@@ -54,6 +54,11 @@ public final class IntakeItem {
     public static final String VERIFIED_BY = "verifiedBy";
     public static final String VERIFIED_WORKSPACE_ID = "verifiedWorkspaceId";
     public static final String VERIFIED_PHONE_NUMBER_ID = "verifiedPhoneNumberId";
+    /** An update-message item (MessageUpdates): status, edit or revoke of the message WAMID names, at SENT_AT. */
+    public static final String UPDATE_KIND = "updateKind";
+    public static final String STATUS = "status";
+    public static final String ERROR_CODE = "errorCode";
+    public static final String ERROR_TITLE = "errorTitle";
 
     /** What the intake does with an item. */
     public static final String STORE_MESSAGE = "store-message";
@@ -63,6 +68,7 @@ public final class IntakeItem {
     public static final String CHANGE_IDENTITY = "change-identity";
     /** A sender's test delivery (Kapso "test": true): acknowledged and counted, nothing stored. */
     public static final String TEST = "test";
+    public static final String UPDATE_MESSAGE = "update-message";
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,

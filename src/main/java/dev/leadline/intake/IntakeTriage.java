@@ -112,6 +112,14 @@ public final class IntakeTriage {
         if (IntakeItem.CHANGE_IDENTITY.equals(action)) {
             return identityChange(item, (String) workspace.get("defaultCountry"));
         }
+        if (IntakeItem.UPDATE_MESSAGE.equals(action)) {
+            // A status, edit or revoke names its message by wamid and needs no customer: the message has one.
+            if (item.get(IntakeItem.WAMID) == null) {
+                return deadLetter(item, "message " + item.get(IntakeItem.UPDATE_KIND) + " without the message's id");
+            }
+            cutText(item);
+            return item;
+        }
         if (IntakeItem.STORE_MESSAGE.equals(action) && item.get(IntakeItem.WAMID) == null) {
             return deadLetter(item, "message without an id");
         }
@@ -142,13 +150,17 @@ public final class IntakeTriage {
             item.put(IntakeItem.PHONE, phone);
         }
         capName(item);
+        cutText(item);
+        return item;
+    }
+
+    private void cutText(Map<String, Object> item) {
         if (item.get(IntakeItem.TEXT) instanceof String text && text.length() > maxTextChars) {
             // Never split a surrogate pair: the stored text stays valid Unicode.
             int end = Character.isHighSurrogate(text.charAt(maxTextChars - 1)) ? maxTextChars - 1 : maxTextChars;
             item.put(IntakeItem.TEXT, text.substring(0, end));
             item.put(IntakeItem.TEXT_TRUNCATED, true);
         }
-        return item;
     }
 
     /**

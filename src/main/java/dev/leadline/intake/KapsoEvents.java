@@ -24,7 +24,7 @@ public final class KapsoEvents {
     static final String IDENTITY_CHANGED = "whatsapp.contact.identity_changed";
     static final String MESSAGE_PREFIX = "whatsapp.message.";
     static final String CONVERSATION_PREFIX = "whatsapp.conversation.";
-    /** Message status events (KAPSO_WEBHOOK.md): acknowledged; the message itself came with received/sent. */
+    /** Message status events (KAPSO_WEBHOOK.md): each updates the status of the message it names (MessageUpdates). */
     static final Set<String> MESSAGE_STATUS_EVENTS = Set.of("whatsapp.message.delivered", "whatsapp.message.read",
             "whatsapp.message.failed");
     /** The conversation events and the status each sets. */
@@ -190,6 +190,17 @@ public final class KapsoEvents {
                 WhatsAppMessages.textOrNull(conversation.path("username")),
                 event.equals(SENT) ? null : WhatsAppMessages.textOrNull(message.path("username"))));
 
+        if ((event.equals(RECEIVED) || event.equals(SENT)) && MessageUpdates.isEditOrRevoke(message)) {
+            // An edit or a revoke changes the original message: never a message of its own.
+            Map<String, Object> update = MessageUpdates.editOrRevoke(message, "kapso", event, phoneNumberId(body));
+            update.put(IntakeItem.PAYLOAD, body.toString());
+            return update;
+        }
+        if (MESSAGE_STATUS_EVENTS.contains(event)) {
+            Map<String, Object> status = MessageUpdates.kapsoStatus(message, event, phoneNumberId(body));
+            status.put(IntakeItem.PAYLOAD, body.toString());
+            return status;
+        }
         if (event.equals(RECEIVED) || event.equals(SENT)) {
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);
             WhatsAppMessages.read(body.path("message"), item);

@@ -26,6 +26,9 @@ public final class MetaEvents {
     /** A system message's body: "User <name> changed from <old> to <new>" (older ones without "User "). */
     private static final Pattern CHANGED_FROM_TO = Pattern.compile("^(?:User )?(.*?) changed from (.+?) to (.+?)\\s*$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    /** The webhook fields of messages the business sent from the WhatsApp Business app, and their array. */
+    static final java.util.Set<String> ECHO_FIELDS = java.util.Set.of("smb_message_echoes", "message_echoes");
+    static final String MESSAGE_ECHOES = "message_echoes";
 
     private final String verifyToken;
     private final int maxItems;
@@ -86,7 +89,8 @@ public final class MetaEvents {
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
                 count += Math.max(1, change.path("value").path("messages").size()
-                        + change.path("value").path(USER_ID_UPDATE).size());
+                        + change.path("value").path(USER_ID_UPDATE).size()
+                        + change.path("value").path("statuses").size() + change.path("value").path(MESSAGE_ECHOES).size());
             }
         }
         if (count > maxItems) {
@@ -109,6 +113,23 @@ public final class MetaEvents {
             readUserIdUpdates(root, entry, change, value, phoneNumberId, items);
             return;
         }
+        if (ECHO_FIELDS.contains(change.path("field").asText()) && value.path(MESSAGE_ECHOES).isArray()) {
+            readEchoes(root, entry, change, value, phoneNumberId, items);
+            return;
+        }
+        // Statuses come in a 'messages' change, alone or beside messages: each updates its message.
+        boolean hasStatuses = "messages".equals(change.path("field").asText()) && value.path("statuses").isArray()
+                && !value.path("statuses").isEmpty();
+        if (hasStatuses) {
+            for (JsonNode status : value.path("statuses")) {
+                Map<String, Object> item = MessageUpdates.metaStatus(status, phoneNumberId);
+                item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "statuses", status).toString());
+                items.add(item);
+            }
+            if (!value.path("messages").isArray()) {
+                return;
+            }
+        }
         if (!"messages".equals(change.path("field").asText()) || !value.path("messages").isArray()) {
             // statuses, template updates, ...: acknowledged, not stored
             Map<String, Object> ignored = IntakeItem.create("meta", "meta." + change.path("field").asText("unknown"),
@@ -126,6 +147,13 @@ public final class MetaEvents {
         for (JsonNode message : value.path("messages")) {
             if (!message.isObject()) {
                 throw ApiException.badRequest("not a Meta WhatsApp webhook: each message must be an object");
+            }
+            if (MessageUpdates.isEditOrRevoke(message)) {
+                // Changes the original message: never a message of its own.
+                Map<String, Object> update = MessageUpdates.editOrRevoke(message, "meta", "meta", phoneNumberId);
+                update.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "messages", message).toString());
+                items.add(update);
+                continue;
             }
             if ("system".equals(message.path("type").asText())) {
                 // A notification about the customer, not something they wrote: never a chat message.
@@ -235,6 +263,29 @@ public final class MetaEvents {
             item.put(IntakeItem.USERNAME, CustomerIdentities.username(
                     WhatsAppMessages.textOrNull(paired.path("profile").path("username"))));
             item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, contact, USER_ID_UPDATE, update).toString());
+            items.add(item);
+        }
+    }
+
+    /**
+     * Replies the business sent from the WhatsApp Business app (coexistence): value.message_echoes[],
+     * 'from' the business number, 'to' the customer. Stored as outbound messages to the customer, through
+     * the same idempotent store as every message (deduplicated by wamid).
+     */
+    private void readEchoes(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, String phoneNumberId,
+                            List<Map<String, Object>> items) {
+        for (JsonNode echo : value.path(MESSAGE_ECHOES)) {
+            if (!echo.isObject()) {
+                throw ApiException.badRequest("not a Meta WhatsApp webhook: each message echo must be an object");
+            }
+            Map<String, Object> item = IntakeItem.create("meta", "meta." + change.path("field").asText(), IntakeItem.STORE_MESSAGE);
+            item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+            item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(echo.path("to"))));
+            item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(echo.path("to_user_id"))));
+            item.put(IntakeItem.DIRECTION, "outbound");
+            item.put(IntakeItem.GROUP_ID, WhatsAppMessages.textOrNull(echo.path("group_id")));
+            WhatsAppMessages.read(echo, item);
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, MESSAGE_ECHOES, echo).toString());
             items.add(item);
         }
     }

@@ -10,6 +10,8 @@ import java.util.List;
  * @param truncated  whether older messages were left out to stay within the budget
  * @param coveredMessages       the day's message count when it was read: what the note covers
  * @param coveredUntilMessageId the day's newest message id when it was read
+ * @param failedOutbound        our messages of the day whose delivery failed
+ * @param deleted               the day's messages their sender deleted (kept, marked in the transcript)
  */
 public record DayDigest(
         long leadId,
@@ -25,7 +27,9 @@ public record DayDigest(
         List<String> transcript,
         boolean truncated,
         long coveredMessages,
-        Long coveredUntilMessageId) {
+        Long coveredUntilMessageId,
+        int failedOutbound,
+        int deleted) {
 
     /** The languages the summaries are written in; the lead's own when we can tell. */
     public enum Language {

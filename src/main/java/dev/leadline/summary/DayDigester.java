@@ -39,6 +39,8 @@ public final class DayDigester {
         ZoneId zone = ZoneId.of(timeZone);
         int inbound = 0;
         int outbound = 0;
+        int failedOutbound = 0;
+        int deleted = 0;
         String lastQuestion = null;
         StringBuilder leadText = new StringBuilder();
         List<String> lines = new ArrayList<>(events.size());
@@ -56,6 +58,15 @@ public final class DayDigester {
             }
             boolean fromLead = "inbound".equals(m.get("direction"));
             String text = m.get("text") == null ? "[" + m.get("type") + "]" : m.get("text").toString();
+            if (m.get("deletedAt") != null) {
+                // Kept for the record, but the reader should know it was taken back.
+                deleted++;
+                text = "[deleted] " + text;
+            }
+            if (!fromLead && "failed".equals(m.get("status"))) {
+                failedOutbound++;
+                text = text + " [not delivered]";
+            }
             if (fromLead) {
                 inbound++;
                 leadText.append(text).append('\n');
@@ -84,7 +95,7 @@ public final class DayDigester {
         return new DayDigest(((Number) leadDay.get("leadId")).longValue(), (String) leadDay.get("leadName"),
                 leadDay.get("day").toString(), timeZone, inbound, outbound, topics(leadText.toString()),
                 language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size(),
-                coveredMessages, coveredUntil);
+                coveredMessages, coveredUntil, failedOutbound, deleted);
     }
 
     /** The most frequent words of the lead's messages that are not stop words, most frequent first. */

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * The summariser used when no LLM key is configured: deterministic and extractive. It states the
- * counts, the topics, the last question the lead asked and the status changes, in the lead's language.
+ * counts (with replies that failed to deliver and deleted messages), the topics, the last question the lead
+ * asked and the status changes, in the lead's language.
  */
 public final class OfflineSummariser {
 
@@ -19,6 +20,14 @@ public final class OfflineSummariser {
                 ? who + " mengirim " + day.inbound() + " pesan, dibalas " + day.outbound() + " kali."
                 : who + " sent " + day.inbound() + " message" + (day.inbound() == 1 ? "" : "s") + ", answered "
                         + day.outbound() + " time" + (day.outbound() == 1 ? "" : "s") + ".");
+        if (day.failedOutbound() > 0) {
+            note.append(indonesian ? " " + day.failedOutbound() + " balasan gagal terkirim."
+                    : " " + day.failedOutbound() + (day.failedOutbound() == 1 ? " reply" : " replies") + " failed to deliver.");
+        }
+        if (day.deleted() > 0) {
+            note.append(indonesian ? " " + day.deleted() + " pesan dihapus."
+                    : " " + day.deleted() + " message" + (day.deleted() == 1 ? " was" : "s were") + " deleted.");
+        }
         if (!day.topics().isEmpty()) {
             note.append(indonesian ? " Topik: " : " Topics: ").append(String.join(", ", day.topics())).append('.');
         }

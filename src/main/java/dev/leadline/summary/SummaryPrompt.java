@@ -51,6 +51,12 @@ public final class SummaryPrompt {
         sb.append("Customer: ").append(day.leadName() == null ? "unknown name" : fence(day.leadName())).append('\n');
         sb.append("Day: ").append(day.day()).append(" (").append(day.timeZone()).append(")\n");
         sb.append("Messages: ").append(day.inbound()).append(" from the customer, ").append(day.outbound()).append(" from us\n");
+        if (day.failedOutbound() > 0) {
+            sb.append("Failed to deliver: ").append(day.failedOutbound()).append(" of our messages (marked [not delivered])\n");
+        }
+        if (day.deleted() > 0) {
+            sb.append("Deleted by their sender: ").append(day.deleted()).append(" (marked [deleted])\n");
+        }
         if (!day.topics().isEmpty()) {
             sb.append("Frequent words: ").append(String.join(", ", day.topics())).append('\n');
         }

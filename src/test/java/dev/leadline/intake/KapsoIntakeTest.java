@@ -169,7 +169,9 @@ class KapsoIntakeTest {
         assertEquals("ended", app.queryString("SELECT status FROM conversation WHERE kapso_id = ?", "conv-" + phone));
         assertEquals(200, unknown.statusCode());
         assertEquals(1, json(unknown).get("ignored").asInt());
-        assertEquals(1, json(delivered).get("ignored").asInt());
+        // Issue 12 point 9: a status event updates the message it names instead of being ignored.
+        assertEquals(1, json(delivered).get("messagesUpdated").asInt());
+        assertEquals("delivered", app.queryString("SELECT status FROM message WHERE wamid = ?", message.get("message").get("id").asText()));
         assertEquals(1, messages(phone));
     }
 

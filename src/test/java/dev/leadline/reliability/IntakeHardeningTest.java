@@ -269,7 +269,9 @@ class IntakeHardeningTest {
         for (String status : new String[] {"delivered", "read", "failed"}) {
             HttpResponse<String> r = kapso(a.secret(), bytes(out), "X-Webhook-Event", "whatsapp.message." + status);
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals(1, json(r).get("ignored").asInt(), r.body());
+            // Issue 12 point 9: each status updates the message (delivered, read, then failed: each later in the order).
+            assertEquals(1, json(r).get("messagesUpdated").asInt(), r.body());
+            assertEquals(status, app.queryString("SELECT status FROM message WHERE wamid = ?", sent));
         }
         ObjectNode conversation = JSON.createObjectNode();
         conversation.set("conversation", in.get("conversation").deepCopy());

@@ -1,0 +1,5 @@
+-- A message's delivery status, edit or delete, in one round trip: intake_update_message
+-- (V13__message_state.sql). Answers 'messagesUpdated', 'duplicates', 'updatesPending' or 'ignored'.
+SELECT intake_update_message(:#workspaceId, :#wamid, :#updateKind, CAST(:#status AS text), CAST(:#sentAt AS timestamptz),
+                             CAST(:#errorCode AS text), CAST(:#errorTitle AS text), CAST(:#text AS text),
+                             CAST(:#textTruncated AS boolean))
