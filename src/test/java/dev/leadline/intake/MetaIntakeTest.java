@@ -50,7 +50,10 @@ class MetaIntakeTest {
         fill((ObjectNode) entries.get(0), phoneA, Workspaces.unique("wamid.metaA"), Workspaces.unique("wamid.metaA"));
         fill(second, phoneB, Workspaces.unique("wamid.metaB"), Workspaces.unique("wamid.metaB"));
         ObjectNode statuses = JSON.createObjectNode().put("field", "messages");
-        statuses.putObject("value").putArray("statuses").addObject().put("id", "wamid.x").put("status", "read");
+        ObjectNode statusValue = statuses.putObject("value");
+        // Real status changes carry their business number, like message changes (each change is routed by it).
+        statusValue.set("metadata", second.get("changes").get(0).get("value").get("metadata").deepCopy());
+        statusValue.putArray("statuses").addObject().put("id", "wamid.x").put("status", "read");
         ((ArrayNode) second.get("changes")).add(statuses);
 
         HttpResponse<String> response = webhooks.meta(delivery.toString().getBytes(StandardCharsets.UTF_8));
