@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import dev.leadline.admin.AdminAuth;
 import dev.leadline.admin.BulkReplay;
 import dev.leadline.admin.DeadLetterReplay;
+import dev.leadline.admin.KapsoKeys;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
 import dev.leadline.api.LeadUpdates;
@@ -320,6 +321,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("workspaceRequests")
     public WorkspaceRequests workspaceRequests() {
         return new WorkspaceRequests();
+    }
+
+    @BindToRegistry("kapsoKeys")
+    public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey) {
+        return new KapsoKeys(keyEncryptionKey);
     }
 
     @BindToRegistry("pages")

@@ -10,5 +10,5 @@ WITH ws AS (
     SELECT id, :#tokenSha256 FROM ws
 )
 SELECT id, name, phone_number_id AS "phoneNumberId", default_country AS "defaultCountry", time_zone AS "timeZone",
-       created_at AS "createdAt"
+       created_at AS "createdAt", false AS "kapsoKeySet"
 FROM ws

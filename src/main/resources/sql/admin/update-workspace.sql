@@ -6,4 +6,4 @@ SET name = COALESCE(CAST(:#name AS text), name),
     time_zone = COALESCE(CAST(:#timeZone AS text), time_zone)
 WHERE id = :#workspaceId
 RETURNING id, name, phone_number_id AS "phoneNumberId", default_country AS "defaultCountry", time_zone AS "timeZone",
-          created_at AS "createdAt"
+          created_at AS "createdAt", kapso_api_key_enc IS NOT NULL AS "kapsoKeySet"

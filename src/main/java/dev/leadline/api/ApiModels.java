@@ -184,6 +184,8 @@ public final class ApiModels {
         public String timeZone;
         public OffsetDateTime createdAt;
         public Long activeTokens;
+        /** Whether a Kapso API key is set for catch-up (the key itself is never answered). */
+        public Boolean kapsoKeySet;
     }
 
     public static class WorkspaceList {
