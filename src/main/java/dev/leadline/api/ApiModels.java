@@ -188,6 +188,23 @@ public final class ApiModels {
         public Boolean kapsoKeySet;
     }
 
+    /** A catch-up of one workspace from Kapso's message history (POST /api/admin/workspaces/{id}/catch-up). */
+    public static class CatchUpRun {
+        public long runId;
+        public long workspaceId;
+        public String trigger;
+        public OffsetDateTime since;
+        public OffsetDateTime until;
+        public int pages;
+        public int seen;
+        public int stored;
+        public int duplicates;
+        public String status;
+        public String error;
+        public OffsetDateTime startedAt;
+        public OffsetDateTime finishedAt;
+    }
+
     public static class WorkspaceList {
         public List<Workspace> items;
         public String nextCursor;

@@ -47,7 +47,7 @@ public final class QueryDates {
     }
 
     /** An ISO date-time with an offset ("2026-11-25T10:00:00Z"), or a date (midnight UTC); in UTC. */
-    static OffsetDateTime instant(String name, String value) {
+    public static OffsetDateTime instant(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -1,0 +1,208 @@
+package dev.leadline.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * Kapso's message history API (KAPSO_MESSAGES_API.md §2, §5) on loopback: GET /{phone_number_id}/messages
+ * with X-API-Key, since/until on the message time, limit, after (an opaque cursor), fields; oldest first.
+ * A wrong key is 401. Scripted faults per number are answered first, in order: a status with or without
+ * Retry-After, or a hang; a fault may wait for the request of a given page.
+ */
+public final class StubKapso implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One scripted answer; page is the 0-based page it waits for, or -1 for the next request. */
+    public record Fault(int status, String retryAfter, long hangMillis, int page) {
+        public static Fault status(int status) {
+            return new Fault(status, null, 0, -1);
+        }
+
+        public static Fault tooManyRequests(String retryAfter) {
+            return new Fault(429, retryAfter, 0, -1);
+        }
+
+        public static Fault hang(long millis) {
+            return new Fault(0, null, millis, -1);
+        }
+
+        public static Fault onPage(int page, int status) {
+            return new Fault(status, null, 0, page);
+        }
+    }
+
+    /** One request as received: its number, the query parameters, the key it sent, and the time. */
+    public record Request(String phoneNumberId, Map<String, String> query, String apiKey, long atMillis) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, String> keys = new ConcurrentHashMap<>();
+    private final Map<String, List<ObjectNode>> messages = new ConcurrentHashMap<>();
+    private final Map<String, ConcurrentLinkedQueue<Fault>> faults = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+    public StubKapso() throws IOException {
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/meta/whatsapp/v24.0";
+    }
+
+    /** The number's project key: requests with another get 401. */
+    public void key(String phoneNumberId, String key) {
+        keys.put(phoneNumberId, key);
+    }
+
+    /** A message Kapso stored for the number (a history record, as in the contract's sample). */
+    public void add(String phoneNumberId, ObjectNode record) {
+        messages.computeIfAbsent(phoneNumberId, k -> new CopyOnWriteArrayList<>()).add(record);
+    }
+
+    public void fault(String phoneNumberId, Fault fault) {
+        faults.computeIfAbsent(phoneNumberId, k -> new ConcurrentLinkedQueue<>()).add(fault);
+    }
+
+    public List<Request> requests(String phoneNumberId) {
+        return requests.stream().filter(r -> r.phoneNumberId().equals(phoneNumberId)).toList();
+    }
+
+    /** An inbound text record from the customer's phone (digits without +). */
+    public static ObjectNode inbound(String wamid, String phoneDigits, String conversationId, String name, String text, long epochSeconds) {
+        ObjectNode record = JSON.createObjectNode();
+        record.put("id", wamid);
+        record.put("timestamp", String.valueOf(epochSeconds));
+        record.put("type", "text");
+        record.put("from", phoneDigits);
+        record.putObject("text").put("body", text);
+        ObjectNode kapso = record.putObject("kapso");
+        kapso.put("direction", "inbound");
+        kapso.put("status", "delivered");
+        kapso.put("has_media", false);
+        kapso.put("whatsapp_conversation_id", conversationId);
+        kapso.put("contact_name", name);
+        kapso.put("content", text);
+        return record;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String prefix = "/meta/whatsapp/v24.0/";
+            if (!"GET".equals(exchange.getRequestMethod()) || !path.startsWith(prefix) || !path.endsWith("/messages")) {
+                send(exchange, 404, "{\"error\":{\"message\":\"unknown path " + path + "\"}}", null);
+                return;
+            }
+            String number = path.substring(prefix.length(), path.length() - "/messages".length());
+            Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
+            String key = exchange.getRequestHeaders().getFirst("X-API-Key");
+            requests.add(new Request(number, query, key, System.currentTimeMillis()));
+            int pageIndex = query.containsKey("after") ? Integer.parseInt(new String(Base64.getDecoder().decode(query.get("after")),
+                    StandardCharsets.UTF_8).split(":")[1]) : 0;
+            ConcurrentLinkedQueue<Fault> queue = faults.get(number);
+            Fault fault = queue == null ? null : queue.peek();
+            if (fault != null && (fault.page() < 0 || fault.page() == pageIndex)) {
+                queue.poll();
+                if (fault.hangMillis() > 0) {
+                    Thread.sleep(fault.hangMillis());
+                    return;
+                }
+                send(exchange, fault.status(), "{\"error\":{\"message\":\"scripted " + fault.status() + "\",\"code\":" + fault.status() + "}}",
+                        fault.retryAfter());
+                return;
+            }
+            if (key == null || !key.equals(keys.get(number))) {
+                send(exchange, 401, "{\"error\":{\"message\":\"Invalid API key\",\"type\":\"OAuthException\",\"code\":190}}", null);
+                return;
+            }
+            if (!query.getOrDefault("fields", "").startsWith("kapso(") || !query.containsKey("since") || !query.containsKey("until")) {
+                send(exchange, 400, "{\"error\":{\"message\":\"since, until and fields=kapso(...) are expected\"}}", null);
+                return;
+            }
+            long since = Instant.parse(query.get("since")).getEpochSecond();
+            long until = Instant.parse(query.get("until")).getEpochSecond();
+            int limit = Integer.parseInt(query.getOrDefault("limit", "20"));
+            if (limit < 1 || limit > 100) {
+                send(exchange, 400, "{\"error\":{\"message\":\"limit must be 1-100\"}}", null);
+                return;
+            }
+            List<ObjectNode> window = new ArrayList<>();
+            for (ObjectNode m : messages.getOrDefault(number, List.of())) {
+                long t = Long.parseLong(m.get("timestamp").asText());
+                if (t >= since && t <= until) {
+                    window.add(m);
+                }
+            }
+            window.sort(Comparator.comparingLong((ObjectNode m) -> Long.parseLong(m.get("timestamp").asText()))
+                    .thenComparing(m -> m.get("id").asText()));
+            int from = Math.min(pageIndex * limit, window.size());
+            int to = Math.min(from + limit, window.size());
+            ObjectNode page = JSON.createObjectNode();
+            ArrayNode data = page.putArray("data");
+            window.subList(from, to).forEach(data::add);
+            ObjectNode cursors = page.putObject("paging").putObject("cursors");
+            if (to < window.size()) {
+                String after = Base64.getEncoder().encodeToString(("page:" + (pageIndex + 1)).getBytes(StandardCharsets.UTF_8));
+                cursors.put("after", after);
+                ((ObjectNode) page.get("paging")).put("next", after);
+            }
+            send(exchange, 200, page.toString(), null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Map<String, String> query(String raw) {
+        Map<String, String> query = new HashMap<>();
+        if (raw != null) {
+            for (String pair : raw.split("&")) {
+                int eq = pair.indexOf('=');
+                query.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                        eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return query;
+    }
+
+    private static void send(HttpExchange exchange, int status, String body, String retryAfter) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        if (retryAfter != null) {
+            exchange.getResponseHeaders().set("Retry-After", retryAfter);
+        }
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
