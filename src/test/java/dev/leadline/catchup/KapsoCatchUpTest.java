@@ -84,7 +84,7 @@ class KapsoCatchUpTest {
     }
 
     /** A workspace made through the admin API, with its Kapso key set (or none when key is null). */
-    record Tenant(long id, String phoneNumberId, String key, Webhooks webhooks) {
+    record Tenant(long id, String phoneNumberId, String key, Webhooks webhooks, String token) {
     }
 
     static Tenant tenant(boolean withKey) throws Exception {
@@ -102,7 +102,7 @@ class KapsoCatchUpTest {
             assertEquals(200, set.statusCode(), set.body());
             assertFalse(set.body().contains(key));
         }
-        return new Tenant(id, phoneNumberId, key, new Webhooks(app, SECRET));
+        return new Tenant(id, phoneNumberId, key, new Webhooks(app, SECRET), JSON.readTree(created.body()).get("apiToken").asText());
     }
 
     static JsonNode catchUp(Tenant t, String query) throws Exception {
@@ -291,5 +291,37 @@ class KapsoCatchUpTest {
         assertEquals(400, app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up?since=yesterday", null, ADMIN).statusCode());
         assertEquals(400, app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up?since=" + until + "&until=" + since, null, ADMIN).statusCode());
         assertEquals(401, app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up", null, "wrong").statusCode());
+    }
+
+    @Test
+    void aLateMessageRefreshesTheWrittenDailySummaryOnce() throws Exception {
+        Tenant t = tenant(true);
+        java.time.ZoneId zone = java.time.ZoneId.of("Asia/Jakarta");
+        java.time.LocalDate day = java.time.LocalDate.now(zone).minusDays(1);
+        Instant ten = day.atTime(10, 0).atZone(zone).toInstant();
+        String phone = Workspaces.newPhone();
+        String delivered = Workspaces.unique("wamid.day");
+        String missed = Workspaces.unique("wamid.missed");
+        assertEquals(200, t.webhooks().kapso(Webhooks.received(t.phoneNumberId(), delivered, phone, "Halo, ada paket bulanan?", epoch(ten))).statusCode());
+        kapso.add(t.phoneNumberId(), StubKapso.inbound(delivered, phone.substring(1), "conv-" + phone, "Siti", "Halo, ada paket bulanan?", epoch(ten)));
+        kapso.add(t.phoneNumberId(), StubKapso.inbound(missed, phone.substring(1), "conv-" + phone, "Siti", "Berapa harganya?", epoch(ten) + 3600));
+        dev.leadline.support.SummaryRuns runs = new dev.leadline.support.SummaryRuns(app, t.token());
+        long lead = count("SELECT id FROM lead WHERE workspace_id = ?", t.id());
+
+        JsonNode first = runs.runDay(day.toString());
+        String noteId = app.queryString("SELECT id FROM note WHERE lead_id = ? AND kind = 'daily_summary' AND day = ?", lead, day);
+        JsonNode caughtUp = catchUp(t, "?since=" + ten.minus(1, ChronoUnit.HOURS) + "&until=" + ten.plus(3, ChronoUnit.HOURS));
+        JsonNode refreshed = runs.runDay(day.toString());
+        JsonNode idle = runs.runDay(day.toString());
+
+        assertEquals(1, first.get("notesWritten").asInt(), first.toString());
+        assertEquals(1, caughtUp.get("stored").asInt(), caughtUp.toString());
+        assertEquals(1, refreshed.get("notesRewritten").asInt(), refreshed.toString());
+        assertEquals(0, idle.get("notesWritten").asInt(), idle.toString());
+        assertEquals(noteId, app.queryString("SELECT id FROM note WHERE lead_id = ? AND kind = 'daily_summary' AND day = ?", lead, day),
+                "rewritten in place");
+        assertEquals("2", app.queryString("SELECT CAST(covered_messages AS text) FROM note WHERE lead_id = ? AND kind = 'daily_summary' AND day = ?", lead, day));
+        assertEquals(1, count("SELECT count(*) FROM note WHERE lead_id = ? AND kind = 'daily_summary' AND day = ?", lead, day),
+                "never a second note for the lead-day");
     }
 }
