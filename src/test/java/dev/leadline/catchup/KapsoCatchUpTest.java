@@ -62,6 +62,7 @@ class KapsoCatchUpTest {
                 "summaries.enabled", "false",
                 "kapso.api-base-url", kapso.baseUrl(),
                 "catchup.page-size", String.valueOf(PAGE_SIZE),
+                "catchup.on-start", "false",
                 "catchup.timeout-ms", "1000",
                 "catchup.max-retries", "3",
                 "catchup.retry-delay-ms", "50",
