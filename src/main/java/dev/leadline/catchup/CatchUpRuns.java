@@ -45,11 +45,6 @@ public final class CatchUpRuns {
         return workspace;
     }
 
-    /** A key was set since: the next skip is worth a line again. */
-    public void keyChanged(long workspaceId) {
-        skippedLogged.remove(workspaceId);
-    }
-
     /**
      * POST .../catch-up?since=&until=: the window asked for, or null for a bound not given (the
      * watermark's since, now's until). Only a run without an explicit since moves the watermark: a
