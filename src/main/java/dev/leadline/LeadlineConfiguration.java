@@ -16,7 +16,6 @@ import dev.leadline.api.LeadWorkflow;
 import dev.leadline.api.NoteRequests;
 import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
-import dev.leadline.catchup.CatchUpRetryDelay;
 import dev.leadline.catchup.CatchUpRuns;
 import dev.leadline.catchup.KapsoHistory;
 import dev.leadline.db.Database;
@@ -34,13 +33,13 @@ import dev.leadline.observe.DatabaseHealthCheck;
 import dev.leadline.observe.IntakeFreshness;
 import dev.leadline.observe.LogFormat;
 import dev.leadline.observe.Meters;
+import dev.leadline.outbound.RetryAfterDelay;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
 import dev.leadline.summary.LlmSettings;
 import dev.leadline.summary.ManualRunSlots;
 import dev.leadline.summary.OfflineSummariser;
-import dev.leadline.summary.RetryAfterDelay;
 import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
@@ -341,11 +340,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("catchUpRuns")
     public CatchUpRuns catchUpRuns() {
         return new CatchUpRuns();
-    }
-
-    @BindToRegistry("catchUpRetryDelay")
-    public CatchUpRetryDelay catchUpRetryDelay() {
-        return new CatchUpRetryDelay();
     }
 
     @BindToRegistry("pages")

@@ -1,5 +1,7 @@
 package dev.leadline.catchup;
 
+import dev.leadline.outbound.RetryAfter;
+
 /** A failed call to Kapso's message history. Transient ones are retried; the others stop the workspace's catch-up. */
 public class CatchUpFailure extends RuntimeException {
 
@@ -18,7 +20,7 @@ public class CatchUpFailure extends RuntimeException {
     }
 
     /** 429, 408, 5xx, an unreadable page: worth another try, after Kapso's Retry-After when it sent one. */
-    public static final class Transient extends CatchUpFailure {
+    public static final class Transient extends CatchUpFailure implements RetryAfter {
         private final Long retryAfterMillis;
 
         public Transient(String message, Long retryAfterMillis) {
@@ -26,6 +28,7 @@ public class CatchUpFailure extends RuntimeException {
             this.retryAfterMillis = retryAfterMillis;
         }
 
+        @Override
         public Long retryAfterMillis() {
             return retryAfterMillis;
         }

@@ -14,7 +14,9 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.intake.IntakeItem;
 import dev.leadline.intake.KapsoEvents;
+import dev.leadline.outbound.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -131,7 +133,9 @@ public final class KapsoHistory {
         if (text(kapso.path("contact_name")) != null) {
             conversation.putObject("kapso").put("contact_name", kapso.path("contact_name").asText());
         }
-        return events.read(event, outbound ? "whatsapp.message.sent" : "whatsapp.message.received").get(0);
+        Map<String, Object> item = events.read(event, outbound ? "whatsapp.message.sent" : "whatsapp.message.received").get(0);
+        item.put(IntakeItem.ARRIVAL, "catch-up");
+        return item;
     }
 
     private static Instant timestamp(JsonNode record) {
@@ -142,16 +146,8 @@ public final class KapsoHistory {
         }
     }
 
-    /** Retry-After in seconds, capped (the HTTP-date form is not used by Kapso's API). */
     Long retryAfterMillis(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            return Math.max(0, Math.min((long) (Double.parseDouble(header.trim()) * 1000), maxRetryAfterMillis));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return RetryAfter.millis(header, maxRetryAfterMillis);
     }
 
     private static String iso(OffsetDateTime at) {

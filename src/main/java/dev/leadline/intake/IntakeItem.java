@@ -11,6 +11,8 @@ import java.util.Map;
 public final class IntakeItem {
 
     public static final String SOURCE = "source";
+    /** How the message reached us: "webhook", or "catch-up" when read back from Kapso's history (message.source). */
+    public static final String ARRIVAL = "arrival";
     public static final String EVENT = "event";
     public static final String ACTION = "action";
     public static final String REASON = "reason";
@@ -72,7 +74,7 @@ public final class IntakeItem {
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
-        PHONE, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
+        ARRIVAL, PHONE, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
         IDENTITY_NOTE, IDENTITY_ORIGIN, CONTACT_NAME, GROUP_ID, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
         PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 
@@ -95,6 +97,7 @@ public final class IntakeItem {
         item.put(EVENT, event);
         item.put(ACTION, action);
         item.put(TEXT_TRUNCATED, false);
+        item.put(ARRIVAL, "webhook");
         return item;
     }
 }

@@ -6,10 +6,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadline.outbound.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads an OpenAI-format chat completion answer into a note, or says why there is none: transient
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChatCompletions {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChatCompletions.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_NOTE_CHARS = 600;
 
@@ -78,17 +76,7 @@ public final class ChatCompletions {
         return note;
     }
 
-    /** Retry-After in seconds (the HTTP-date form is rare for APIs and is ignored), capped. */
     Long retryAfterMillis(String header) {
-        if (header == null || header.isBlank()) {
-            return null;
-        }
-        try {
-            long millis = (long) (Double.parseDouble(header.trim()) * 1000);
-            return Math.max(0, Math.min(millis, maxRetryAfterMillis));
-        } catch (NumberFormatException e) {
-            LOG.debug("Ignoring Retry-After '{}'", header);
-            return null;
-        }
+        return RetryAfter.millis(header, maxRetryAfterMillis);
     }
 }

@@ -1,5 +1,7 @@
 package dev.leadline.summary;
 
+import dev.leadline.outbound.RetryAfter;
+
 /** A failed call to the LLM. Transient ones are retried; permanent ones stop the run. */
 public class LlmFailure extends RuntimeException {
 
@@ -18,7 +20,7 @@ public class LlmFailure extends RuntimeException {
     }
 
     /** 429, 5xx, a timeout, or an answer we could not use: worth another try, later. */
-    public static final class Transient extends LlmFailure {
+    public static final class Transient extends LlmFailure implements RetryAfter {
         private final Long retryAfterMillis;
 
         public Transient(String message) {
@@ -30,7 +32,7 @@ public class LlmFailure extends RuntimeException {
             this.retryAfterMillis = retryAfterMillis;
         }
 
-        /** The provider's Retry-After, in milliseconds, or null when it sent none. */
+        @Override
         public Long retryAfterMillis() {
             return retryAfterMillis;
         }

@@ -65,7 +65,8 @@ final class PgBench {
                 .replace(":#type", "'text'")
                 .replace(":#textTruncated", "false")
                 .replace(":#text", "'Halo, saya mau tanya harga paket bulanan?'")
-                .replace(":#mediaUrl", "NULL");
+                .replace(":#mediaUrl", "NULL")
+                .replace(":#arrival", "'webhook'");
         StringBuilder sb = new StringBuilder();
         sb.append("\\set ws 1\n");
         sb.append(strip(lookup).replace("CAST(:#phoneNumberId AS text)", "'" + Seed.DEMO_PHONE_NUMBER_ID + "'")).append(";\n");

@@ -1,12 +1,12 @@
-package dev.leadline.summary;
+package dev.leadline.outbound;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
 /**
- * Called by the llm-retries error handler when a call fails: when the provider said Retry-After, that
- * is the delay before the next attempt (Camel's CamelRedeliveryDelay header); otherwise the
- * exponential backoff of the redelivery policy applies.
+ * Called by the llm-retries and kapso-retries error handlers when a call fails: when the service said
+ * Retry-After, that is the delay before the next attempt (Camel's CamelRedeliveryDelay header);
+ * otherwise the exponential backoff of the redelivery policy applies.
  */
 public final class RetryAfterDelay implements Processor {
 
@@ -16,8 +16,8 @@ public final class RetryAfterDelay implements Processor {
                 : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Long retryAfter = null;
         for (Throwable t = failure; t != null && retryAfter == null; t = t.getCause()) {
-            if (t instanceof LlmFailure.Transient transientFailure) {
-                retryAfter = transientFailure.retryAfterMillis();
+            if (t instanceof RetryAfter told) {
+                retryAfter = told.retryAfterMillis();
             }
         }
         if (retryAfter != null) {
