@@ -18,6 +18,7 @@ import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
 import dev.leadline.catchup.CatchUpRuns;
 import dev.leadline.catchup.KapsoHistory;
+import dev.leadline.db.ClusteredScheduler;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
 import dev.leadline.db.DemoWorkspace;
@@ -43,7 +44,6 @@ import dev.leadline.summary.OfflineSummariser;
 import dev.leadline.summary.SummaryPrompt;
 import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
-import dev.leadline.summary.SummaryScheduler;
 import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.AuthAttempts;
 import dev.leadline.web.ErrorResponses;
@@ -148,22 +148,34 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("summaryRunTally", tally);
         context.addService(new InterruptedRuns(dataSource, tally), true, true);
 
-        // The summary schedule's Quartz scheduler, clustered on this database (one instance fires each
-        // time); added after the database, so shut down before its pool closes. An instance with the
-        // schedule off does not start it, so that it never takes a fire it has no route for.
-        SummaryScheduler summaryScheduler = new SummaryScheduler(dataSource, property(context, "quartz.scheduler-name"),
-                Long.parseLong(property(context, "quartz.checkin-interval-ms")),
-                Long.parseLong(property(context, "quartz.misfire-threshold-ms")));
-        context.addService(summaryScheduler, true, true);
-        QuartzComponent quartz = context.getComponent("quartz", QuartzComponent.class);
-        quartz.setScheduler(summaryScheduler.scheduler());
-        quartz.setAutoStartScheduler(Boolean.parseBoolean(property(context, "summaries.enabled")));
+        // The scheduled jobs' Quartz schedulers, clustered on this database (one instance fires each time),
+        // one per job: an instance with a job switched off does not start its scheduler, so that it never
+        // takes a fire it has no route for. Added after the database, so shut down before its pool closes.
+        // The summary schedule uses the component "quartz", the catch-up schedule "quartz-catch-up".
+        long checkinMillis = Long.parseLong(property(context, "quartz.checkin-interval-ms"));
+        long misfireMillis = Long.parseLong(property(context, "quartz.misfire-threshold-ms"));
+        String schedulerName = property(context, "quartz.scheduler-name");
+        clusteredQuartz(context, context.getComponent("quartz", QuartzComponent.class),
+                new ClusteredScheduler(dataSource, schedulerName, checkinMillis, misfireMillis),
+                Boolean.parseBoolean(property(context, "summaries.enabled")));
+        QuartzComponent catchUpQuartz = new QuartzComponent();
+        context.addComponent("quartz-catch-up", catchUpQuartz);
+        clusteredQuartz(context, catchUpQuartz,
+                new ClusteredScheduler(dataSource, schedulerName + "-catch-up", checkinMillis, misfireMillis),
+                Boolean.parseBoolean(property(context, "catchup.scheduled")));
 
         String demo = property(context, "demo.enabled");
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
             DemoWorkspace.seed(dataSource, property(context, "demo.phone-number-id"),
                     property(context, "demo.webhook-secret"), property(context, "demo.api-token"));
         }
+    }
+
+    private static void clusteredQuartz(CamelContext context, QuartzComponent component, ClusteredScheduler scheduler,
+                                        boolean enabled) throws Exception {
+        context.addService(scheduler, true, true);
+        component.setScheduler(scheduler.scheduler());
+        component.setAutoStartScheduler(enabled);
     }
 
     private static String property(CamelContext context, String key) {

@@ -34,7 +34,8 @@ class CatchUpOnStartTest {
         try (StubKapso kapso = new StubKapso()) {
             kapso.key(phoneNumberId, key);
             Map<String, String> settings = Map.of("admin.token", LeadlineApp.ADMIN_TOKEN, "summaries.enabled", "false",
-                    "kapso.api-base-url", kapso.baseUrl(), "catchup.on-start-delay-ms", "0", "catchup.page-size", "4");
+                    "kapso.api-base-url", kapso.baseUrl(), "catchup.on-start-delay-ms", "0", "catchup.page-size", "4",
+                    "catchup.scheduled", "false");
             long workspaceId;
             Instant before = Instant.now().minus(20, ChronoUnit.MINUTES);
             String beforeWamid = Workspaces.unique("wamid.before");

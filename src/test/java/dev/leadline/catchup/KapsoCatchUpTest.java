@@ -63,6 +63,7 @@ class KapsoCatchUpTest {
                 "kapso.api-base-url", kapso.baseUrl(),
                 "catchup.page-size", String.valueOf(PAGE_SIZE),
                 "catchup.on-start", "false",
+                "catchup.scheduled", "false", // the runs below are the only ones
                 "catchup.timeout-ms", "1000",
                 "catchup.max-retries", "3",
                 "catchup.retry-delay-ms", "50",

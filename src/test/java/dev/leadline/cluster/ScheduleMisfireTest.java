@@ -30,14 +30,14 @@ class ScheduleMisfireTest {
                 // one name for the three services below, whatever else this JVM runs
                 "quartz.scheduler-name", "misfire-" + UUID.randomUUID());
         try (LeadlineApp first = LeadlineApp.start(dataDir, schedule)) {
-            assertEquals(1, first.queryLong("SELECT count(*) FROM qrtz_cron_triggers"), "the trigger is stored");
-            assertEquals(1, first.queryLong("SELECT misfire_instr FROM qrtz_triggers"), "misfire: fire once now");
+            assertEquals(1, first.queryLong("SELECT count(*) FROM qrtz_cron_triggers WHERE trigger_name = 'daily-summaries'"), "the trigger is stored");
+            assertEquals(1, first.queryLong("SELECT misfire_instr FROM qrtz_triggers WHERE trigger_name = 'daily-summaries'"), "misfire: fire once now");
         }
         // All instances down for three days: the stored trigger's next fire is three days back. (Changed
         // through a service with the schedule off, whose scheduler does not run.)
         try (LeadlineApp off = LeadlineApp.start(dataDir, LeadlineApp.settings(schedule, Map.of("summaries.enabled", "false")))) {
             long threeDaysAgo = System.currentTimeMillis() - Duration.ofDays(3).toMillis();
-            assertEquals(1, off.queryLong("WITH u AS (UPDATE qrtz_triggers SET next_fire_time = ? RETURNING 1) SELECT count(*) FROM u",
+            assertEquals(1, off.queryLong("WITH u AS (UPDATE qrtz_triggers SET next_fire_time = ? WHERE trigger_name = 'daily-summaries' RETURNING 1) SELECT count(*) FROM u",
                     threeDaysAgo));
             assertEquals(0, off.queryLong("SELECT count(*) FROM summary_run WHERE trigger = 'schedule'"));
         }
@@ -50,7 +50,7 @@ class ScheduleMisfireTest {
             Thread.sleep(3000); // time for any further catch-up fire
             assertEquals(1, back.queryLong("SELECT count(*) FROM summary_run WHERE trigger = 'schedule'"),
                     "one fire for the three missed ones");
-            long next = back.queryLong("SELECT next_fire_time FROM qrtz_triggers");
+            long next = back.queryLong("SELECT next_fire_time FROM qrtz_triggers WHERE trigger_name = 'daily-summaries'");
             assertTrue(next > System.currentTimeMillis(), "then on schedule again: next fire " + next);
         }
     }

@@ -59,6 +59,7 @@ class TwoInstanceTest {
 
     private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta"); // the demo workspace's time zone
     private static final Pattern FIRED = Pattern.compile("Summary schedule fired on this instance, scheduled for (\\d+)");
+    private static final Pattern CATCH_UP_FIRED = Pattern.compile("Catch-up schedule fired on this instance, scheduled for (\\d+)");
     private static final Pattern LEAD_TAG = Pattern.compile("lead-(\\d+)-(\\w+)");
     private static final Pattern DAY = Pattern.compile("Day: (\\d{4}-\\d{2}-\\d{2})");
     private static final int LEASE_SECONDS = 3;
@@ -100,6 +101,9 @@ class TwoInstanceTest {
         env.put("SUMMARIES_ENABLED", "true");
         env.put("SUMMARIES_CRON", "0/5 * * * * ?");
         env.put("SUMMARIES_CONCURRENCY", "4");
+        // The catch-up's own clustered schedule beside it (no workspace has a Kapso key: each fire skips them).
+        env.put("CATCHUP_CRON", "0/3 * * * * ?");
+        env.put("CATCHUP_ON_START", "false");
         // A dead instance is noticed fast: Quartz after 1 s + 7.5 s without a check-in, its run after 3 s
         // without a heartbeat, its claims 3 s after its last heartbeat.
         env.put("QUARTZ_CHECKIN_INTERVAL_MS", "1000");
@@ -239,10 +243,10 @@ class TwoInstanceTest {
     @Order(3)
     void eachScheduledFireRunsOnExactlyOneInstance() throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (fires().size() < 4 && System.nanoTime() < deadline) {
+        while (fires(FIRED).size() < 4 && System.nanoTime() < deadline) {
             Thread.sleep(250);
         }
-        Map<Long, List<String>> fires = fires();
+        Map<Long, List<String>> fires = fires(FIRED);
         Map<String, Integer> perInstance = new TreeMap<>();
         fires.values().forEach(on -> on.forEach(i -> perInstance.merge(i, 1, Integer::sum)));
         long scheduledRuns = count("SELECT count(*) FROM summary_run WHERE trigger = 'schedule'");
@@ -252,6 +256,19 @@ class TwoInstanceTest {
         fires.forEach((at, on) -> assertEquals(1, on.size(), "fire " + at + " ran on " + on));
         assertTrue(scheduledRuns >= fires.size() - 1 && scheduledRuns <= fires.size(),
                 "one run record per fire (one workspace): " + scheduledRuns + " for " + fires.size());
+    }
+
+    @Test
+    @Order(3)
+    void eachCatchUpFireRunsOnExactlyOneInstance() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (fires(CATCH_UP_FIRED).size() < 4 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+        }
+        Map<Long, List<String>> fires = fires(CATCH_UP_FIRED);
+        System.out.printf("catch-up fires: %d distinct fire times, on %s%n", fires.size(), fires.values());
+        assertTrue(fires.size() >= 4, "the 3 s catch-up schedule fired: " + fires);
+        fires.forEach((at, on) -> assertEquals(1, on.size(), "catch-up fire " + at + " ran on " + on));
     }
 
     @Test
@@ -351,7 +368,7 @@ class TwoInstanceTest {
         assertEquals(0, count("SELECT count(*) FROM summary_claim WHERE lead_id = ANY (?)", (Object) ids));
 
         // Still one instance per fire, the survivor's catch-up after the recovery included.
-        fires().forEach((at, on) -> assertEquals(1, on.size(), "fire " + at + " ran on " + on));
+        fires(FIRED).forEach((at, on) -> assertEquals(1, on.size(), "fire " + at + " ran on " + on));
     }
 
     // --- helpers -----------------------------------------------------------------------------------
@@ -415,11 +432,11 @@ class TwoInstanceTest {
         return noted;
     }
 
-    /** Each scheduled fire time (from the instances' logs) and the instances that ran it. */
-    private static Map<Long, List<String>> fires() throws Exception {
+    /** Each fire time of a schedule (from the instances' logs, as the pattern finds them) and the instances that ran it. */
+    private static Map<Long, List<String>> fires(Pattern fired) throws Exception {
         Map<Long, List<String>> fires = new TreeMap<>();
         for (Map.Entry<String, ServiceProcess> e : instances.entrySet()) {
-            Matcher m = FIRED.matcher(Files.readString(e.getValue().log()));
+            Matcher m = fired.matcher(Files.readString(e.getValue().log()));
             while (m.find()) {
                 fires.computeIfAbsent(Long.parseLong(m.group(1)), k -> new ArrayList<>()).add(e.getKey());
             }

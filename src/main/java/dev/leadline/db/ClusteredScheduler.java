@@ -1,4 +1,4 @@
-package dev.leadline.summary;
+package dev.leadline.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -17,16 +17,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Quartz scheduler of the summary schedule, clustered on the service's own database: its trigger
- * lives in the qrtz_* tables (migration V7), every instance on the database shares it, and Quartz's row
- * lock lets exactly one live instance fire each time. An instance that dies is noticed by the others
+ * A Quartz scheduler clustered on the service's own database, one per scheduled job (the daily summaries,
+ * the Kapso catch-up), so that an instance with one job switched off never takes a fire of it: its
+ * trigger lives in the qrtz_* tables (migration V7) under the scheduler's name, every instance on the
+ * database shares it, and Quartz's row lock lets exactly one live instance fire each time. An instance that dies is noticed by the others
  * through its missed check-ins (quartz.checkin-interval-ms) and its trigger freed. Connections come from
  * the service's pool (the embedded database's URL is only known once it runs). Handed to camel-quartz as
  * its scheduler; shut down here, when the context stops, after the routes and before the pools close.
  */
-public final class SummaryScheduler extends ServiceSupport {
+public final class ClusteredScheduler extends ServiceSupport {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SummaryScheduler.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ClusteredScheduler.class);
     private static final Object NAMING = new Object();
 
     private final Scheduler scheduler;
@@ -36,7 +37,7 @@ public final class SummaryScheduler extends ServiceSupport {
      * @param checkinIntervalMillis how often an instance checks in; one silent for this plus 7.5 s is recovered
      * @param misfireThresholdMillis a fire later than this is a misfire (fired once now, not once per missed fire)
      */
-    public SummaryScheduler(DataSource dataSource, String name, long checkinIntervalMillis, long misfireThresholdMillis)
+    public ClusteredScheduler(DataSource dataSource, String name, long checkinIntervalMillis, long misfireThresholdMillis)
             throws SchedulerException {
         synchronized (NAMING) {
             // Quartz keeps one scheduler per name in a JVM, and would hand a second service the first one's
