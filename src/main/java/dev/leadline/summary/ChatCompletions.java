@@ -7,13 +7,11 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadline.outbound.RetryAfter;
-import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 /**
- * Reads an OpenAI-format chat completion answer into a note, or says why there is none: transient
- * failures (429, 5xx, an unusable body) are thrown to be retried, carrying the provider's Retry-After;
- * permanent ones name the setting to fix.
+ * Reads an OpenAI-format chat completion answer into a note, or says why there is none: an error status
+ * is thrown with the status, the provider's Retry-After and the setting to check (which statuses are
+ * retried is decided in routes/error-handling.yaml); a 200 answer we cannot use is thrown as transient.
  */
 public final class ChatCompletions {
 
@@ -30,22 +28,26 @@ public final class ChatCompletions {
         this.maxRetryAfterMillis = maxRetryAfterMillis;
     }
 
-    public Map<String, Object> read(Exchange exchange) {
-        Message in = exchange.getMessage();
-        int status = in.getHeader(Exchange.HTTP_RESPONSE_CODE, 0, Integer.class);
-        String body = in.getBody(String.class);
+    /**
+     * @param httpStatus the HTTP status (null: none)
+     * @param retryAfter the provider's Retry-After header, if any
+     */
+    public Map<String, Object> read(Integer httpStatus, String body, String retryAfter) {
+        int status = httpStatus == null ? 0 : httpStatus;
         if (status == 200) {
             return note(body);
         }
         String reason = "LLM answered HTTP " + status + ": " + OfflineSummariser.cut(body == null ? "" : body.strip(), 300);
-        if (status == 429 || status == 408 || status >= 500) {
-            throw new LlmFailure.Transient(reason, retryAfterMillis(in.getHeader("Retry-After", String.class)));
-        }
-        throw new LlmFailure.Permanent(reason + " — " + remedy(status, body));
+        throw new LlmFailure.HttpError(status, reason + remedy(status),
+                retryAfterMillis(retryAfter));
     }
 
-    private String remedy(int status, String body) {
-        return switch (status) {
+    /** For a refusal, the setting to check; the busy and failing statuses need none. */
+    private String remedy(int status) {
+        if (status == 408 || status == 429 || status >= 500) {
+            return "";
+        }
+        return " — " + switch (status) {
             case 404 -> "model '" + model + "' was not found (retired or not available to this key): set llm.model "
                     + "(LLM_MODEL) to a model that GET " + baseUrl + "/models lists, e.g. grok-4.20-non-reasoning";
             case 400, 401, 403 -> "check llm.api-key (LLM_API_KEY) and llm.model (LLM_MODEL) at " + baseUrl;

@@ -2,7 +2,10 @@ package dev.leadline.summary;
 
 import dev.leadline.outbound.RetryAfter;
 
-/** A failed call to the LLM. Transient ones are retried; permanent ones stop the run. */
+/**
+ * A failed call to the LLM. Whether it is retried is decided in routes/error-handling.yaml (llm-retries):
+ * an {@link HttpError} by its status, a {@link Transient} always.
+ */
 public class LlmFailure extends RuntimeException {
 
     LlmFailure(String message) {
@@ -19,7 +22,32 @@ public class LlmFailure extends RuntimeException {
         return String.valueOf(failure);
     }
 
-    /** 429, 5xx, a timeout, or an answer we could not use: worth another try, later. */
+    /**
+     * The provider answered with a status other than 200. The message names the setting to check, for
+     * the statuses that are not retried; the provider's Retry-After travels along for those that are.
+     */
+    public static final class HttpError extends LlmFailure implements RetryAfter {
+        private final int status;
+        private final Long retryAfterMillis;
+
+        public HttpError(int status, String message, Long retryAfterMillis) {
+            super(message);
+            this.status = status;
+            this.retryAfterMillis = retryAfterMillis;
+        }
+
+        /** For the YAML: ${exception.status}. */
+        public int getStatus() {
+            return status;
+        }
+
+        @Override
+        public Long retryAfterMillis() {
+            return retryAfterMillis;
+        }
+    }
+
+    /** A 200 answer we could not use (not JSON, no content): worth another try, later. */
     public static final class Transient extends LlmFailure implements RetryAfter {
         private final Long retryAfterMillis;
 
@@ -35,13 +63,6 @@ public class LlmFailure extends RuntimeException {
         @Override
         public Long retryAfterMillis() {
             return retryAfterMillis;
-        }
-    }
-
-    /** A bad key, a missing model, a malformed request: retrying cannot help, a setting must change. */
-    public static final class Permanent extends LlmFailure {
-        public Permanent(String message) {
-            super(message);
         }
     }
 }

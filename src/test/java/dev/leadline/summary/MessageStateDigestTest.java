@@ -49,7 +49,7 @@ class MessageStateDigestTest {
     void thePromptAndTheOfflineNoteSaySo() {
         DayDigest day = digest();
 
-        String prompt = SummaryPrompt.userPrompt(day);
+        String prompt = SummaryPrompt.remarks(day); // the prompt's lines about failed and deleted messages
         String note = (String) new OfflineSummariser().summarise(day).get("content");
 
         assertTrue(prompt.contains("Failed to deliver: 2 of our messages"), prompt);
