@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
@@ -15,6 +16,8 @@ import dev.leadline.support.StubLlm.Fault;
 import dev.leadline.support.SummaryRuns;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import org.apache.camel.component.resilience4j.ResilienceProcessor;
 import org.junit.jupiter.api.Test;
 
 /** A provider that is down is not hammered: the breaker opens, and the leads wait for the next run. */
@@ -43,12 +46,22 @@ class LlmCircuitBreakerTest {
                         Workspaces.newPhone(), "Halo", at));
             }
             SummaryRuns runs = new SummaryRuns(app, Workspaces.DEMO_TOKEN);
+            CircuitBreaker breaker = app.context().getProcessor("llm-circuit-breaker", ResilienceProcessor.class).getCircuitBreaker();
+            AtomicLong openedAt = new AtomicLong();
+            breaker.getEventPublisher().onStateTransition(event -> {
+                if (event.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+                    openedAt.set(System.nanoTime()); // the last time: trial calls during a long outage reopen it
+                }
+            });
             llm.always(Fault.serverError());
 
             JsonNode outage = runs.runDay(day.toString());
             int callsDuringOutage = llm.requests().size();
             llm.always(null);
-            Thread.sleep(2500); // the breaker lets trial calls through again
+            // No blind sleep: the breaker lets trial calls through once its open time has passed since it last opened.
+            assertTrue(openedAt.get() != 0, "the breaker opened during the outage");
+            long trialsFrom = openedAt.get() + breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1) * 1_000_000L;
+            Thread.sleep(Math.max(0, (trialsFrom - System.nanoTime()) / 1_000_000L + 50));
             JsonNode recovered = runs.runDay(day.toString());
 
             assertEquals(leads, outage.get("failed").asInt());
