@@ -22,6 +22,10 @@ class BenchmarkSmokeTest {
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("intake at saturation") && r[1].matches("\\d+ msgs/s \\(0 failed.*")),
                 "intake throughput measured without failures");
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("intake latency") && r[1].startsWith("p50 ")), "intake latency measured");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("catch-up, 300 messages over 10 leads") && r[1].contains("stored 300, 0 duplicates")),
+                "the catch-up stored every message once");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("catch-up again") && r[1].contains("stored 0, 300 duplicates")),
+                "the second catch-up found every message already stored");
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("daily run, 20 leads") && r[1].contains("(20 notes;")),
                 "the daily run wrote every note");
         assertTrue(rows.stream().anyMatch(r -> r[0].contains("-Xmx256m") && r[1].contains("200 notes")), "the streaming run wrote every note");

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -27,7 +28,8 @@ import com.sun.net.httpserver.HttpServer;
  * Kapso's message history API (KAPSO_MESSAGES_API.md §2, §5) on loopback: GET /{phone_number_id}/messages
  * with X-API-Key, since/until on the message time, limit, after (an opaque cursor), fields; oldest first.
  * A wrong key is 401. Scripted faults per number are answered first, in order: a status with or without
- * Retry-After, or a hang; a fault may wait for the request of a given page.
+ * Retry-After, or a hang; a fault may wait for the request of a given page. A number's history may
+ * instead be generated per page (generate), so that a benchmark's 100,000 messages are never held.
  */
 public final class StubKapso implements AutoCloseable {
 
@@ -59,6 +61,7 @@ public final class StubKapso implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> keys = new ConcurrentHashMap<>();
     private final Map<String, List<ObjectNode>> messages = new ConcurrentHashMap<>();
+    private final Map<String, Generated> generated = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentLinkedQueue<Fault>> faults = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
 
@@ -82,6 +85,36 @@ public final class StubKapso implements AutoCloseable {
     /** A message Kapso stored for the number (a history record, as in the contract's sample). */
     public void add(String phoneNumberId, ObjectNode record) {
         messages.computeIfAbsent(phoneNumberId, k -> new CopyOnWriteArrayList<>()).add(record);
+    }
+
+    /** count records made on demand: record(i) for i in 0..count-1, ordered by (timestamp, id). */
+    private record Generated(int count, IntFunction<ObjectNode> record) {
+        long timestamp(int i) {
+            return Long.parseLong(record.apply(i).get("timestamp").asText());
+        }
+
+        /** The first index whose timestamp is at least t (binary search: records are in time order). */
+        int firstAtOrAfter(long t) {
+            int lo = 0;
+            int hi = count;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (timestamp(mid) < t) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+    }
+
+    /**
+     * The number's history as count records generated per page (record(i) ordered by timestamp, then id),
+     * in place of add(): only the page asked for is built.
+     */
+    public void generate(String phoneNumberId, int count, IntFunction<ObjectNode> record) {
+        generated.put(phoneNumberId, new Generated(count, record));
     }
 
     public void fault(String phoneNumberId, Fault fault) {
@@ -151,22 +184,39 @@ public final class StubKapso implements AutoCloseable {
                 send(exchange, 400, "{\"error\":{\"message\":\"limit must be 1-100\"}}", null);
                 return;
             }
-            List<ObjectNode> window = new ArrayList<>();
-            for (ObjectNode m : messages.getOrDefault(number, List.of())) {
-                long t = Long.parseLong(m.get("timestamp").asText());
-                if (t >= since && t <= until) {
-                    window.add(m);
+            List<ObjectNode> records;
+            boolean more;
+            Generated made = generated.get(number);
+            if (made != null) {
+                int first = made.firstAtOrAfter(since);
+                int end = made.firstAtOrAfter(until + 1);
+                int from = Math.min(first + pageIndex * limit, end);
+                int to = Math.min(from + limit, end);
+                records = new ArrayList<>(to - from);
+                for (int i = from; i < to; i++) {
+                    records.add(made.record().apply(i));
                 }
+                more = to < end;
+            } else {
+                List<ObjectNode> window = new ArrayList<>();
+                for (ObjectNode m : messages.getOrDefault(number, List.of())) {
+                    long t = Long.parseLong(m.get("timestamp").asText());
+                    if (t >= since && t <= until) {
+                        window.add(m);
+                    }
+                }
+                window.sort(Comparator.comparingLong((ObjectNode m) -> Long.parseLong(m.get("timestamp").asText()))
+                        .thenComparing(m -> m.get("id").asText()));
+                int from = Math.min(pageIndex * limit, window.size());
+                int to = Math.min(from + limit, window.size());
+                records = window.subList(from, to);
+                more = to < window.size();
             }
-            window.sort(Comparator.comparingLong((ObjectNode m) -> Long.parseLong(m.get("timestamp").asText()))
-                    .thenComparing(m -> m.get("id").asText()));
-            int from = Math.min(pageIndex * limit, window.size());
-            int to = Math.min(from + limit, window.size());
             ObjectNode page = JSON.createObjectNode();
             ArrayNode data = page.putArray("data");
-            window.subList(from, to).forEach(data::add);
+            records.forEach(data::add);
             ObjectNode cursors = page.putObject("paging").putObject("cursors");
-            if (to < window.size()) {
+            if (more) {
                 String after = Base64.getEncoder().encodeToString(("page:" + (pageIndex + 1)).getBytes(StandardCharsets.UTF_8));
                 cursors.put("after", after);
                 ((ObjectNode) page.get("paging")).put("next", after);

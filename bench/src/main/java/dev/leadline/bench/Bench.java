@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|daily|read|oversize|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|oversize|startup|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -26,6 +26,10 @@ public final class Bench {
         if (which.equals("intake") || which.equals("all") || smoke) {
             IntakeBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", smoke ? 2 : 20),
                     Options.integer(o, "leads", smoke ? 100 : 10_000), !smoke, table);
+        }
+        if (which.equals("catch-up") || which.equals("all") || smoke) {
+            CatchUpBenchmark.run(Options.integer(o, "messages", smoke ? 300 : 100_000), Options.integer(o, "leads", smoke ? 10 : 1_000),
+                    Options.integer(o, "page-size", 100), Options.integer(o, "seconds", smoke ? 2 : 20), !smoke, table);
         }
         if (which.equals("daily") || which.equals("all") || smoke) {
             DailyRunBenchmark.run(Options.ints(o.getOrDefault("leads", smoke ? "20" : "1000,10000")),

@@ -63,25 +63,14 @@ final class DailyRunBenchmark {
                 Map.of("SUMMARIES_PROGRESS_EVERY", "10000"), List.of("-Xmx256m"))) {
             LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
             seed(service, leads, day);
-            double[] peak = {0};
-            Thread sampler = new Thread(() -> {
-                try {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        peak[0] = Math.max(peak[0], service.heapUsedMiB());
-                        Thread.sleep(200);
-                    }
-                } catch (Exception stopped) {
-                    // done
-                }
-            });
-            sampler.start();
+            HeapPeak heap = new HeapPeak(service, 200);
             JsonNode run = runDay(service, day);
-            sampler.interrupt();
-            sampler.join();
+            heap.close();
+            double peak = heap.peakMiB();
             table.add(String.format("daily run, %,d leads, offline summariser, -Xmx256m", leads),
                     String.format("%.1f s wall, %d notes, peak heap %.0f MiB", run.get("wallMillis").asLong() / 1000.0,
-                            run.get("notesWritten").asInt(), peak[0]),
-                    "256 MiB heap", String.format("%.2f", peak[0] / 256));
+                            run.get("notesWritten").asInt(), peak),
+                    "256 MiB heap", String.format("%.2f", peak / 256));
         }
     }
 

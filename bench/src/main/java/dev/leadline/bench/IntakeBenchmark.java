@@ -52,7 +52,8 @@ final class IntakeBenchmark {
             Load.Result half = load.openLoop(deliveriesPerSecond / 2, Duration.ofSeconds(seconds), halfCalls::get);
             long rssAfter = service.rssMiB();
             double pgbench = PgBench.available(install)
-                    ? PgBench.messagesPerSecond(service, clients, seconds, BATCH_PERCENT, BATCH_SIZE, EXISTING_PERCENT, seededLeads)
+                    ? PgBench.messagesPerSecond(service, new PgBench.Mix("intake", clients, seconds, BATCH_PERCENT, BATCH_SIZE,
+                            EXISTING_PERCENT, seededLeads, "webhook"))
                     : Double.NaN;
             Figures f = new Figures(saturation.unitsPerSecond(), pgbench, half.p50(), half.p99(), half.unitsPerSecond(),
                     rssAfterStart, rssAfter, service.startupMillis());

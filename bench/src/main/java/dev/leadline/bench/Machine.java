@@ -29,6 +29,19 @@ final class Machine {
         return total == 0 ? Double.NaN : 100.0 * (after[0] - before[0]) / total;
     }
 
+    private static long clockTicks;
+
+    /** The kernel's clock ticks per second (getconf CLK_TCK), the unit of /proc's CPU times. */
+    static synchronized long clockTicksPerSecond() throws java.io.IOException, InterruptedException {
+        if (clockTicks == 0) {
+            Process getconf = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(getconf.getInputStream().readAllBytes()).trim();
+            getconf.waitFor();
+            clockTicks = out.matches("\\d+") ? Long.parseLong(out) : 100;
+        }
+        return clockTicks;
+    }
+
     static String describe() {
         long memoryBytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getTotalMemorySize();

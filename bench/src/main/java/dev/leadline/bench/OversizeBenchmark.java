@@ -34,24 +34,13 @@ final class OversizeBenchmark {
             for (boolean chunked : new boolean[] {false, true}) {
                 service.gc();
                 double before = service.heapUsedMiB();
-                double[] peak = {before};
-                Thread sampler = new Thread(() -> {
-                    try {
-                        while (!Thread.currentThread().isInterrupted()) {
-                            peak[0] = Math.max(peak[0], service.heapUsedMiB());
-                            Thread.sleep(100);
-                        }
-                    } catch (Exception stopped) {
-                        // done
-                    }
-                });
-                sampler.start();
+                HeapPeak heap = new HeapPeak(service, 100);
                 long started = System.nanoTime();
                 Map<Integer, Integer> statuses = fire(service, posts, (long) mib * 1024 * 1024, chunked);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
                 Thread.sleep(300);
-                sampler.interrupt();
-                sampler.join();
+                heap.close();
+                double peak = Math.max(before, heap.peakMiB());
                 double after = service.heapUsedMiB();
                 service.gc();
                 double live = service.heapUsedMiB();
@@ -59,9 +48,9 @@ final class OversizeBenchmark {
                 table.add(String.format("%d concurrent %d MiB webhook POSTs, %s, no token, -Xmx512m", posts, mib,
                                 chunked ? "chunked" : "Content-Length declared"),
                         String.format("statuses %s in %d ms; heap in use %.0f MiB before, peak %.0f, after %.0f (%.0f live)",
-                                statuses, millis, before, peak[0], after, live),
+                                statuses, millis, before, peak, after, live),
                         // at most webhook.max-body-bytes (default 1 MiB) may be held per connection: the bound
-                        posts + " x 1 MiB held at most = " + posts + " MiB", String.format("%.2f", (peak[0] - before) / posts));
+                        posts + " x 1 MiB held at most = " + posts + " MiB", String.format("%.2f", (peak - before) / posts));
             }
         }
     }

@@ -10,10 +10,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PostgreSQL's own limit for the intake: pgbench running the service's store-message.sql (the very
- * file, its named parameters turned into pgbench variables) with the same mix and connections.
+ * PostgreSQL's own limit for storing messages: pgbench running the service's store-message.sql (the very
+ * file, its named parameters turned into pgbench variables) with a workload's mix and connections. The
+ * webhook intake and the catch-up store through that one statement; only their mixes differ.
  */
 final class PgBench {
+
+    /**
+     * What pgbench runs: clients connections for seconds; batchPercent of the transactions store batchSize
+     * messages, the rest one; existingPercent of the phones are among leads 1..seededLeads, the rest new;
+     * arrival is the message's source (webhook, catch-up); name prefixes the files under target/bench/.
+     */
+    record Mix(String name, int clients, int seconds, int batchPercent, int batchSize, int existingPercent, int seededLeads,
+               String arrival) {
+    }
 
     private PgBench() {
     }
@@ -39,7 +49,7 @@ final class PgBench {
      * One message the way the service stores it: the workspace lookup of the delivery, then the
      * statement. existingPercent of the phones are among the seeded leads, the rest are new.
      */
-    static String script(int messagesPerDelivery, int existingPercent, int seededLeads) throws IOException {
+    static String script(int messagesPerDelivery, int existingPercent, int seededLeads, String arrival) throws IOException {
         String store;
         try (InputStream in = PgBench.class.getResourceAsStream("/sql/intake/store-message.sql")) {
             store = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -66,7 +76,7 @@ final class PgBench {
                 .replace(":#textTruncated", "false")
                 .replace(":#text", "'Halo, saya mau tanya harga paket bulanan?'")
                 .replace(":#mediaUrl", "NULL")
-                .replace(":#arrival", "'webhook'");
+                .replace(":#arrival", "'" + arrival + "'");
         StringBuilder sb = new StringBuilder();
         sb.append("\\set ws 1\n");
         sb.append(strip(lookup).replace("CAST(:#phoneNumberId AS text)", "'" + Seed.DEMO_PHONE_NUMBER_ID + "'")).append(";\n");
@@ -90,27 +100,28 @@ final class PgBench {
     }
 
     /** Messages per second pgbench sustains with the mix: 1 - batchShare single, batchShare batches. */
-    static double messagesPerSecond(ServiceProcess service, int clients, int seconds, int batchPercent, int batchSize,
-                                    int existingPercent, int seededLeads) throws IOException, InterruptedException {
+    static double messagesPerSecond(ServiceProcess service, Mix mix) throws IOException, InterruptedException {
         Path dir = Path.of("target", "bench");
         Files.createDirectories(dir);
-        Path single = dir.resolve("intake-single.sql");
-        Path batch = dir.resolve("intake-batch.sql");
-        Files.writeString(single, script(1, existingPercent, seededLeads));
-        Files.writeString(batch, script(batchSize, existingPercent, seededLeads));
-        List<String> command = List.of("pgbench", "-n", "-c", String.valueOf(clients), "-j", "2", "-T", String.valueOf(seconds),
-                "-f", single + "@" + (100 - batchPercent), "-f", batch + "@" + batchPercent,
+        Path single = dir.resolve(mix.name() + "-single.sql");
+        Path batch = dir.resolve(mix.name() + "-batch.sql");
+        Files.writeString(single, script(1, mix.existingPercent(), mix.seededLeads(), mix.arrival()));
+        Files.writeString(batch, script(mix.batchSize(), mix.existingPercent(), mix.seededLeads(), mix.arrival()));
+        // Both scripts even at a batch weight of 0: pgbench prints per-script figures only for two or more.
+        List<String> command = List.of("pgbench", "-n", "-c", String.valueOf(mix.clients()),
+                "-j", String.valueOf(Math.min(2, mix.clients())), "-T", String.valueOf(mix.seconds()),
+                "-f", single + "@" + (100 - mix.batchPercent()), "-f", batch + "@" + mix.batchPercent(),
                 "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", "postgres");
         Process pgbench = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (pgbench.waitFor() != 0) {
             throw new IllegalStateException("pgbench failed:\n" + out);
         }
-        Files.writeString(dir.resolve("pgbench-output.txt"), out);
+        Files.writeString(dir.resolve(mix.name() + "-pgbench-output.txt"), out);
         Matcher tps = Pattern.compile("SQL script (\\d+):.*?tps = ([0-9.]+)", Pattern.DOTALL).matcher(out);
         double messages = 0;
         while (tps.find()) {
-            messages += Double.parseDouble(tps.group(2)) * ("1".equals(tps.group(1)) ? 1 : batchSize);
+            messages += Double.parseDouble(tps.group(2)) * ("1".equals(tps.group(1)) ? 1 : mix.batchSize());
         }
         return messages;
     }

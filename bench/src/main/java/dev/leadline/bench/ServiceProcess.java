@@ -37,14 +37,16 @@ public final class ServiceProcess implements AutoCloseable {
     private final long startupMillis;
     private final String jdbcUrl;
     private final Path log;
+    private final Path dataDir;
 
-    private ServiceProcess(Process process, int port, int dbPort, long startupMillis, String jdbcUrl, Path log) {
+    private ServiceProcess(Process process, int port, int dbPort, long startupMillis, String jdbcUrl, Path log, Path dataDir) {
         this.process = process;
         this.port = port;
         this.dbPort = dbPort;
         this.startupMillis = startupMillis;
         this.jdbcUrl = jdbcUrl;
         this.log = log;
+        this.dataDir = dataDir;
     }
 
     public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
@@ -92,7 +94,7 @@ public final class ServiceProcess implements AutoCloseable {
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     long startup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
-                    return new ServiceProcess(process, port, dbPort, startup, jdbcUrl, log);
+                    return new ServiceProcess(process, port, dbPort, startup, jdbcUrl, log, dataDir);
                 }
             } catch (IOException notYet) {
                 // not listening yet
@@ -144,6 +146,36 @@ public final class ServiceProcess implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    /**
+     * CPU seconds (user + system) spent so far by the service JVM, and by the embedded PostgreSQL (its
+     * postmaster, from postmaster.pid, and the processes under it alive now; 0 on an external database),
+     * from /proc/<pid>/stat.
+     */
+    double[] cpuSeconds() throws IOException, InterruptedException {
+        double database = 0;
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        if (Files.exists(pidFile)) {
+            long postmaster = Long.parseLong(Files.readAllLines(pidFile).get(0).trim());
+            database += cpuSeconds(postmaster);
+            for (ProcessHandle child : ProcessHandle.of(postmaster).map(p -> p.descendants().toList()).orElse(List.of())) {
+                database += cpuSeconds(child.pid());
+            }
+        }
+        return new double[] {cpuSeconds(process.pid()), database};
+    }
+
+    private static double cpuSeconds(long pid) throws IOException, InterruptedException {
+        String stat;
+        try {
+            stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return 0;
+        }
+        // after the ")" that ends the command name: state is the first field, utime the 12th, stime the 13th
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) Machine.clockTicksPerSecond();
     }
 
     /** Heap in use right now (young + old), from jstat, in MiB. */
