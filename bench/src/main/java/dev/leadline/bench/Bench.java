@@ -17,19 +17,28 @@ public final class Bench {
         System.exit(0);
     }
 
-    /** Runs the named benchmark(s) and answers their table. */
+    /** Runs the named benchmark(s) and answers their table; a smoke run starts its services in this JVM. */
     public static Table run(String[] args) throws Exception {
         String which = args.length == 0 ? "all" : args[0];
+        ServiceProcess.inProcess(which.equals("smoke"));
+        try {
+            return run(which, args);
+        } finally {
+            ServiceProcess.inProcess(false);
+        }
+    }
+
+    private static Table run(String which, String[] args) throws Exception {
         Map<String, String> o = Options.parse(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
         Table table = new Table();
         boolean smoke = which.equals("smoke");
         if (which.equals("intake") || which.equals("all") || smoke) {
-            IntakeBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", smoke ? 2 : 20),
+            IntakeBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", smoke ? 1 : 20),
                     Options.integer(o, "leads", smoke ? 100 : 10_000), !smoke, table);
         }
         if (which.equals("catch-up") || which.equals("all") || smoke) {
             CatchUpBenchmark.run(Options.integer(o, "messages", smoke ? 300 : 100_000), Options.integer(o, "leads", smoke ? 10 : 1_000),
-                    Options.integer(o, "page-size", 100), Options.integer(o, "seconds", smoke ? 2 : 20), !smoke, table);
+                    Options.integer(o, "page-size", 100), Options.integer(o, "seconds", smoke ? 1 : 20), !smoke, table);
         }
         if (which.equals("daily") || which.equals("all") || smoke) {
             DailyRunBenchmark.run(Options.ints(o.getOrDefault("leads", smoke ? "20" : "1000,10000")),
@@ -39,7 +48,7 @@ public final class Bench {
         }
         if (which.equals("read") || which.equals("all") || smoke) {
             ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
-                    Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 2 : 20), table);
+                    Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 1 : 20), table);
         }
         if (which.equals("oversize") || which.equals("all") || smoke) {
             OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);

@@ -40,8 +40,9 @@ final class IntakeBenchmark {
             Load load = new Load(clients);
             // Deliveries are built and signed before each timed phase, so the load generator spends its
             // (shared) CPU on sending, as pgbench does.
-            List<Load.Call> warmUp = deliveries(service, random, seededLeads, "w", 20_000);
-            load.closedLoop(clients, Duration.ofSeconds(Math.max(2, seconds / 4)), i -> warmUp.get(i % warmUp.size()));
+            // A quarter of the timed phase (5 s of the default 20), at least a quarter of a second.
+            List<Load.Call> warmUp = deliveries(service, random, seededLeads, "w", Math.min(20_000, seconds * 1_000));
+            load.closedLoop(clients, Duration.ofMillis(Math.max(250, seconds * 250L)), i -> warmUp.get(i % warmUp.size()));
             List<Load.Call> saturationCalls = deliveries(service, random, seededLeads, "s", Math.max(2_000, seconds * 5_000));
             long[] cpu = Machine.cpuTicks();
             Load.Result saturation = load.closedLoop(clients, Duration.ofSeconds(seconds),

@@ -111,7 +111,7 @@ final class PgBench {
         List<String> command = List.of("pgbench", "-n", "-c", String.valueOf(mix.clients()),
                 "-j", String.valueOf(Math.min(2, mix.clients())), "-T", String.valueOf(mix.seconds()),
                 "-f", single + "@" + (100 - mix.batchPercent()), "-f", batch + "@" + mix.batchPercent(),
-                "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", "postgres");
+                "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", service.dbName());
         Process pgbench = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (pgbench.waitFor() != 0) {

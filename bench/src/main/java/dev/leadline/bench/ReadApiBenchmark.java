@@ -85,7 +85,7 @@ final class ReadApiBenchmark {
             workloads.put("GET /api/leads?q=@<username>", i -> get(service, "/api/leads?q=%40user."
                     + (firstWithUsername + 5L * next(random, leads / 5))));
             for (Map.Entry<String, IntFunction<Load.Call>> w : workloads.entrySet()) {
-                load.openLoop(rate, Duration.ofSeconds(Math.max(1, seconds / 4)), w.getValue()); // warm-up
+                load.openLoop(rate, Duration.ofMillis(Math.max(250, seconds * 250L)), w.getValue()); // warm-up, a quarter
                 Load.Result r = load.openLoop(rate, Duration.ofSeconds(seconds), w.getValue());
                 table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
                         String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", r.p50(), r.p99(), r.failures()),

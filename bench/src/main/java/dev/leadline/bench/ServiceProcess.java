@@ -1,6 +1,7 @@
 package dev.leadline.bench;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,9 +17,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+
+import dev.leadline.Leadline;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.apache.camel.main.Main;
 
 /**
  * The service as the README runs it: a separate JVM running dev.leadline.Leadline from the project
@@ -26,27 +33,69 @@ import java.util.concurrent.TimeUnit;
  * BENCH_DB_URL is set, or when the caller's environment names one (DB_URL: several processes on one
  * database, as the two-instance test runs them). Knows its start-up time (launch to the first served
  * request) and resident memory; its output goes to target/bench-logs/{name}.log.
+ *
+ * <p>The smoke run ({@code bench/run.sh smoke}, BenchmarkSmokeTest) starts each service inside the calling
+ * JVM instead ({@link #inProcess(boolean)}): the same dev.leadline.Leadline, working directory and settings
+ * (each environment variable given as the application.properties key it overrides), each on a fresh
+ * database of one embedded PostgreSQL shared by the smoke run: no JVM launch and no initdb per benchmark,
+ * so the tiny runs take seconds. JVM options do not apply there, and the memory and CPU figures are the
+ * calling JVM's: a smoke run checks that every benchmark runs, not its figures.
  */
 public final class ServiceProcess implements AutoCloseable {
 
     public static final String DEMO_TOKEN = "demo-token";
 
+    private static volatile boolean inProcess;
+    private static EmbeddedPostgres smokeDatabase;
+    private static int smokeDatabases;
+
     private final Process process;
+    private final Main main;
     private final int port;
     private final int dbPort;
+    private final String dbName;
     private final long startupMillis;
     private final String jdbcUrl;
     private final Path log;
     private final Path dataDir;
 
-    private ServiceProcess(Process process, int port, int dbPort, long startupMillis, String jdbcUrl, Path log, Path dataDir) {
+    private ServiceProcess(Process process, Main main, int port, int dbPort, String dbName, long startupMillis, String jdbcUrl,
+                           Path log, Path dataDir) {
         this.process = process;
+        this.main = main;
         this.port = port;
         this.dbPort = dbPort;
+        this.dbName = dbName;
         this.startupMillis = startupMillis;
         this.jdbcUrl = jdbcUrl;
         this.log = log;
         this.dataDir = dataDir;
+    }
+
+    /**
+     * From now on, services start inside this JVM on a database of one shared embedded PostgreSQL (true), or
+     * as a JVM of their own (false, the default; stops that PostgreSQL).
+     */
+    public static synchronized void inProcess(boolean on) throws IOException {
+        inProcess = on;
+        if (!on && smokeDatabase != null) {
+            smokeDatabase.close();
+            smokeDatabase = null;
+        }
+    }
+
+    /** A new empty database on the smoke run's PostgreSQL (started with the first): its name. */
+    private static synchronized String newSmokeDatabase() throws IOException, SQLException {
+        if (smokeDatabase == null) {
+            smokeDatabase = EmbeddedPostgres.builder()
+                    .setDataDirectory(Path.of("target", "bench-pg", "smoke-" + UUID.randomUUID()).toAbsolutePath())
+                    .setCleanDataDirectory(true).start();
+        }
+        String name = "smoke_" + (++smokeDatabases);
+        try (Connection c = smokeDatabase.getPostgresDatabase().getConnection(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE DATABASE " + name);
+        }
+        return name;
     }
 
     public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
@@ -62,13 +111,21 @@ public final class ServiceProcess implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         command.add("dev.leadline.Leadline");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        Map<String, String> environment = builder.environment();
+        Map<String, String> environment = new HashMap<>();
         environment.put("HTTP_PORT", String.valueOf(port));
         environment.put("MANAGEMENT_PORT", String.valueOf(freePort()));
         environment.put("SUMMARIES_ENABLED", "false");
         String external = System.getenv("BENCH_DB_URL");
         String jdbcUrl;
-        if (external != null && !external.isBlank()) {
+        String dbName = "postgres";
+        if (inProcess) {
+            dbName = newSmokeDatabase();
+            dbPort = smokeDatabase.getPort();
+            jdbcUrl = "jdbc:postgresql://localhost:" + dbPort + "/" + dbName + "?user=postgres";
+            environment.put("DB_URL", "jdbc:postgresql://localhost:" + dbPort + "/" + dbName);
+            environment.put("DB_USER", "postgres");
+            environment.put("DEMO_ENABLED", "true");
+        } else if (external != null && !external.isBlank()) {
             environment.put("DB_URL", external);
             environment.put("DEMO_ENABLED", "true");
             jdbcUrl = external;
@@ -82,27 +139,61 @@ public final class ServiceProcess implements AutoCloseable {
             jdbcUrl = env.get("DB_URL");
         }
         long launched = System.nanoTime();
-        Process process = builder.start();
+        Process process = null;
+        Main main = null;
+        if (inProcess) {
+            main = Leadline.create(Path.of(""));
+            Map<String, String> keys = propertyKeysByEnvironmentName();
+            for (Map.Entry<String, String> e : environment.entrySet()) {
+                String key = keys.get(e.getKey());
+                if (key == null) {
+                    throw new IllegalArgumentException(e.getKey() + " overrides no key of application.properties");
+                }
+                main.addOverrideProperty(key, e.getValue());
+            }
+            main.addOverrideProperty("camel.main.shutdown-timeout", "5");
+            main.start();
+        } else {
+            builder.environment().putAll(environment);
+            process = builder.start();
+        }
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/leads?limit=1"))
                 .header("Authorization", "Bearer " + DEMO_TOKEN).timeout(Duration.ofSeconds(5)).build();
         long deadline = launched + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
+            if (process != null && !process.isAlive()) {
                 throw new IllegalStateException("the service exited during start-up; see " + log);
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     long startup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
-                    return new ServiceProcess(process, port, dbPort, startup, jdbcUrl, log, dataDir);
+                    return new ServiceProcess(process, main, port, dbPort, dbName, startup, jdbcUrl, log, dataDir);
                 }
             } catch (IOException notYet) {
                 // not listening yet
             }
             Thread.sleep(20);
         }
-        process.destroyForcibly();
+        if (process != null) {
+            process.destroyForcibly();
+        } else {
+            main.stop();
+        }
         throw new IllegalStateException("the service did not serve a request within 120 s; see " + log);
+    }
+
+    /** application.properties' keys by the environment variable that overrides each (llm.api-key: LLM_API_KEY). */
+    private static Map<String, String> propertyKeysByEnvironmentName() throws IOException {
+        Properties defaults = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of("application.properties"))) {
+            defaults.load(in);
+        }
+        Map<String, String> keys = new HashMap<>();
+        for (String key : defaults.stringPropertyNames()) {
+            keys.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), key);
+        }
+        return keys;
     }
 
     /** Where the service's output (its log) goes. */
@@ -112,7 +203,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The service JVM: its pid, its children (an embedded PostgreSQL), a SIGTERM with destroy(). */
     public ProcessHandle handle() {
-        return process.toHandle();
+        return process != null ? process.toHandle() : ProcessHandle.current();
+    }
+
+    private long pid() {
+        return handle().pid();
     }
 
     static int freePort() throws IOException {
@@ -134,13 +229,18 @@ public final class ServiceProcess implements AutoCloseable {
         return dbPort;
     }
 
+    /** The service's database on that port (postgres, but for a smoke run's services). */
+    String dbName() {
+        return dbName;
+    }
+
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl);
     }
 
     /** Resident set size of the service JVM, from /proc. */
     long rssMiB() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid()), "status"))) {
             if (line.startsWith("VmRSS:")) {
                 return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
             }
@@ -163,7 +263,7 @@ public final class ServiceProcess implements AutoCloseable {
                 database += cpuSeconds(child.pid());
             }
         }
-        return new double[] {cpuSeconds(process.pid()), database};
+        return new double[] {cpuSeconds(pid()), database};
     }
 
     private static double cpuSeconds(long pid) throws IOException, InterruptedException {
@@ -181,7 +281,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** Heap in use right now (young + old), from jstat, in MiB. */
     double heapUsedMiB() throws IOException, InterruptedException {
         Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
-                "-gc", String.valueOf(process.pid())).redirectErrorStream(true).start();
+                "-gc", String.valueOf(pid())).redirectErrorStream(true).start();
         List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
         jstat.waitFor();
         if (lines.size() < 2) {
@@ -204,7 +304,7 @@ public final class ServiceProcess implements AutoCloseable {
     /** A full GC in the service (jcmd), so that the heap in use afterwards is what is still live. */
     void gc() throws IOException, InterruptedException {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(process.pid()), "GC.run").redirectErrorStream(true).start().waitFor();
+                String.valueOf(pid()), "GC.run").redirectErrorStream(true).start().waitFor();
     }
 
     /** Where the process's output goes. */
@@ -213,17 +313,24 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return process != null ? process.isAlive() : main.isStarted();
     }
 
     /** kill -9: no shutdown hook, no graceful stop, nothing closed. */
     public void kill() throws InterruptedException {
+        if (process == null) {
+            throw new UnsupportedOperationException("a service inside this JVM can't be killed");
+        }
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }
 
     @Override
     public void close() throws InterruptedException {
+        if (process == null) {
+            main.stop();
+            return;
+        }
         process.destroy(); // SIGTERM: the graceful shutdown stops the embedded PostgreSQL too
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
