@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 import dev.leadline.Leadline;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
-import org.apache.camel.test.AvailablePortFinder;
 
 /**
  * The real service, started in-process the way the README starts it (camel-main, the YAML routes under
@@ -44,10 +43,10 @@ public final class LeadlineApp implements AutoCloseable {
 
     private LeadlineApp(Path workingDir, Path dataDir, Map<String, String> overrides) throws Exception {
         this.dataDir = dataDir;
-        this.port = AvailablePortFinder.getNextAvailable();
+        this.port = TestPorts.next();
         Map<String, String> props = new HashMap<>();
         props.put("http.port", String.valueOf(port));
-        props.put("management.port", String.valueOf(AvailablePortFinder.getNextAvailable()));
+        props.put("management.port", String.valueOf(TestPorts.next()));
         props.put("db.embedded.data-dir", dataDir.toString());
         props.put("camel.main.shutdown-timeout", "5");
         String externalUrl = System.getenv("LEADLINE_TEST_DB_URL");

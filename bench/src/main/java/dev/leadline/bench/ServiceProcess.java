@@ -2,8 +2,6 @@ package dev.leadline.bench;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +22,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import dev.leadline.Leadline;
+import dev.leadline.support.TestPorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.main.Main;
 
@@ -210,11 +209,9 @@ public final class ServiceProcess implements AutoCloseable {
         return handle().pid();
     }
 
+    /** A port for the service to bind later: in a test run, from the fork's own range (TestPorts). */
     static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
+        return TestPorts.next();
     }
 
     public URI uri(String path) {
