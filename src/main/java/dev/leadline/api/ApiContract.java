@@ -34,11 +34,11 @@ public final class ApiContract {
     public static final int MAX_PAGE_SIZE = pageSize("maximum");
     public static final int DEFAULT_PAGE_SIZE = pageSize("default");
 
-    private static final String JSON = json(DOCUMENT);
+    private static final byte[] JSON = json(DOCUMENT);
 
-    /** The whole document as JSON, the aliases expanded. */
-    public String document() {
-        return JSON;
+    /** The whole document as JSON (UTF-8), the aliases expanded; bytes, so that the answer has its Content-Length. */
+    public byte[] document() {
+        return JSON.clone();
     }
 
     static Map<String, Object> load() {
@@ -105,9 +105,9 @@ public final class ApiContract {
         return values;
     }
 
-    private static String json(Map<String, Object> document) {
+    private static byte[] json(Map<String, Object> document) {
         try {
-            return new ObjectMapper().writeValueAsString(document);
+            return new ObjectMapper().writeValueAsBytes(document);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(RESOURCE + " cannot be written as JSON", e);
         }
