@@ -27,12 +27,18 @@ public final class ApiContract {
 
     private static final Map<String, Object> DOCUMENT = load();
 
-    public static final Set<String> LEAD_STATUSES = enumOf("LeadStatus");
-    public static final Map<String, List<String>> LEAD_WORKFLOW = workflow();
-    public static final Set<String> NOTE_KINDS = enumOf("NoteKind");
-    public static final int MIN_PAGE_SIZE = pageSize("minimum");
-    public static final int MAX_PAGE_SIZE = pageSize("maximum");
-    public static final int DEFAULT_PAGE_SIZE = pageSize("default");
+    public static final Set<String> LEAD_STATUSES = enumOf(DOCUMENT, "LeadStatus");
+    public static final Map<String, List<String>> LEAD_WORKFLOW = workflow(DOCUMENT, LEAD_STATUSES);
+    public static final Set<String> NOTE_KINDS = enumOf(DOCUMENT, "NoteKind");
+    public static final int MIN_PAGE_SIZE = pageSize(DOCUMENT, "minimum");
+    public static final int MAX_PAGE_SIZE = pageSize(DOCUMENT, "maximum");
+    public static final int DEFAULT_PAGE_SIZE = pageSize(DOCUMENT, "default");
+
+    static {
+        if (MIN_PAGE_SIZE < 1 || MIN_PAGE_SIZE > DEFAULT_PAGE_SIZE || DEFAULT_PAGE_SIZE > MAX_PAGE_SIZE) {
+            throw new IllegalStateException(RESOURCE + ": components.parameters.limit needs 1 <= minimum <= default <= maximum");
+        }
+    }
 
     private static final byte[] JSON = json(DOCUMENT);
 
@@ -41,46 +47,59 @@ public final class ApiContract {
         return JSON.clone();
     }
 
-    static Map<String, Object> load() {
-        // The document shares its pieces through aliases (one per use): more than the default allows.
-        LoadSettings settings = LoadSettings.builder().setAllowDuplicateKeys(false).setMaxAliasesForCollections(1000).build();
+    private static Map<String, Object> load() {
         try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException(RESOURCE + " is not on the classpath");
             }
-            return map(new Load(settings).loadFromInputStream(in), RESOURCE);
+            return parse(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static Set<String> enumOf(String schema) {
-        Object values = map(map(map(DOCUMENT.get("components"), "components").get("schemas"), "components.schemas")
-                .get(schema), "components.schemas." + schema).get("enum");
-        return Collections.unmodifiableSet(new LinkedHashSet<>(strings(values, "components.schemas." + schema + ".enum")));
+    static Map<String, Object> parse(InputStream yaml) {
+        // The document shares its pieces through aliases, one per use: more than snakeyaml's default allows.
+        LoadSettings settings = LoadSettings.builder().setAllowDuplicateKeys(false).setMaxAliasesForCollections(1000).build();
+        return map(new Load(settings).loadFromInputStream(yaml), "the document");
     }
 
-    private static Map<String, List<String>> workflow() {
-        Map<String, Object> declared = map(map(DOCUMENT.get("components"), "components").get("x-lead-workflow"),
-                "components.x-lead-workflow");
+    static Set<String> enumOf(Map<String, Object> document, String schema) {
+        String where = "components.schemas." + schema + ".enum";
+        return Collections.unmodifiableSet(new LinkedHashSet<>(strings(at(document, where), where)));
+    }
+
+    /** components.x-lead-workflow: every status has its ways on (a key), and it names no other status. */
+    static Map<String, List<String>> workflow(Map<String, Object> document, Set<String> statuses) {
         Map<String, List<String>> next = new LinkedHashMap<>();
-        declared.forEach((from, to) -> next.put(from, List.copyOf(strings(to, "components.x-lead-workflow." + from))));
-        // Every status has its way on, and the workflow names no other status.
+        map(at(document, "components.x-lead-workflow"), "components.x-lead-workflow")
+                .forEach((from, to) -> next.put(from, List.copyOf(strings(to, "components.x-lead-workflow." + from))));
         Set<String> named = new LinkedHashSet<>(next.keySet());
         next.values().forEach(named::addAll);
-        if (!next.keySet().equals(LEAD_STATUSES) || !LEAD_STATUSES.containsAll(named)) {
-            throw new IllegalStateException(RESOURCE + ": x-lead-workflow " + next + " does not match LeadStatus " + LEAD_STATUSES);
+        if (!next.keySet().equals(statuses) || !statuses.containsAll(named)) {
+            throw new IllegalStateException(RESOURCE + ": components.x-lead-workflow " + next
+                    + " does not have exactly the statuses of LeadStatus " + statuses);
         }
         return Collections.unmodifiableMap(next);
     }
 
-    private static int pageSize(String bound) {
-        Object value = map(map(map(map(DOCUMENT.get("components"), "components").get("parameters"), "components.parameters")
-                .get("limit"), "components.parameters.limit").get("schema"), "components.parameters.limit.schema").get(bound);
-        if (!(value instanceof Integer number)) {
-            throw new IllegalStateException(RESOURCE + ": components.parameters.limit.schema." + bound + " is not a whole number: " + value);
+    static int pageSize(Map<String, Object> document, String bound) {
+        String where = "components.parameters.limit.schema." + bound;
+        if (!(at(document, where) instanceof Integer value)) {
+            throw new IllegalStateException(RESOURCE + ": " + where + " is not a whole number");
         }
-        return number;
+        return value;
+    }
+
+    /** The node at a dotted path of mapping keys. */
+    private static Object at(Map<String, Object> document, String path) {
+        Object node = document;
+        String walked = "";
+        for (String key : path.split("\\.")) {
+            node = map(node, walked.isEmpty() ? "the document" : walked).get(key);
+            walked = walked.isEmpty() ? key : walked + "." + key;
+        }
+        return node;
     }
 
     @SuppressWarnings("unchecked")

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -111,6 +114,38 @@ class ApiContractAgreementTest {
             SQLException refused = assertThrows(SQLException.class, () -> s.executeQuery("SELECT CAST('archived' AS lead_status)"));
             assertEquals("23514", refused.getSQLState(), refused.getMessage());
         }
+    }
+
+    @Test
+    void aContractThatContradictsItselfStopsTheStart() {
+        String statuses = "components:\n  schemas:\n    LeadStatus: {type: string, enum: [new, won, lost]}\n";
+        Map<String, Object> ok = ApiContract.parse(yaml(statuses
+                + "  x-lead-workflow: {new: [won, lost], won: [new], lost: [new]}\n"));
+        assertEquals(List.of("new", "won", "lost"), List.copyOf(ApiContract.enumOf(ok, "LeadStatus")));
+        assertEquals(List.of("won", "lost"), ApiContract.workflow(ok, ApiContract.enumOf(ok, "LeadStatus")).get("new"));
+
+        for (String workflow : List.of(
+                "  x-lead-workflow: {new: [won, lost], won: [new]}\n",                       // lost has no way on
+                "  x-lead-workflow: {new: [won, archived], won: [new], lost: [new]}\n",      // a status LeadStatus lacks
+                "  x-lead-workflow: {new: [won], won: [new], lost: [new], archived: [new]}\n",
+                "  x-lead-workflow: {new: won, won: [new], lost: [new]}\n",                     // not a list
+                "")) {
+            Map<String, Object> doc = ApiContract.parse(yaml(statuses + workflow));
+            IllegalStateException refused = assertThrows(IllegalStateException.class,
+                    () -> ApiContract.workflow(doc, ApiContract.enumOf(doc, "LeadStatus")), workflow);
+            assertTrue(refused.getMessage().contains("x-lead-workflow"), refused.getMessage());
+        }
+        IllegalStateException noKinds = assertThrows(IllegalStateException.class,
+                () -> ApiContract.enumOf(ApiContract.parse(yaml(statuses)), "NoteKind"));
+        assertTrue(noKinds.getMessage().contains("components.schemas.NoteKind"), noKinds.getMessage());
+        IllegalStateException textLimit = assertThrows(IllegalStateException.class, () -> ApiContract.pageSize(
+                ApiContract.parse(yaml("components:\n  parameters:\n    limit:\n      schema: {maximum: '200'}\n")), "maximum"));
+        assertTrue(textLimit.getMessage().contains("limit.schema.maximum is not a whole number"), textLimit.getMessage());
+        assertThrows(RuntimeException.class, () -> ApiContract.parse(yaml(statuses + "  schemas: {}\n")), "a duplicate key");
+    }
+
+    private static InputStream yaml(String text) {
+        return new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode parameter(JsonNode doc, String path, String name) {
