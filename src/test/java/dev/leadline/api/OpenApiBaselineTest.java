@@ -49,6 +49,9 @@ class OpenApiBaselineTest {
                     continue;
                 }
                 same(before, after, where, List.of("operationId"), missing);
+                if (after.path("summary").asText().isBlank()) {
+                    missing.add(where + " summary");
+                }
                 for (JsonNode parameter : before.path("parameters")) {
                     JsonNode now = null;
                     for (JsonNode candidate : after.path("parameters")) {
@@ -62,6 +65,9 @@ class OpenApiBaselineTest {
                         continue;
                     }
                     same(parameter, now, p, List.of("required"), missing);
+                    if (parameter.hasNonNull("description") && now.path("description").asText().isBlank()) {
+                        missing.add(p + " description");
+                    }
                     schema(parameter.path("schema"), now.path("schema"), p, missing);
                 }
                 if (before.has("requestBody")) {
