@@ -19,9 +19,9 @@ import org.apache.camel.Variable;
  */
 public final class LeadQueries {
 
-    /** merge and identity_change are the identity model's system notes (added_by system-identity). */
-    static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change", "merge", "identity_change");
-    static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
+    /** Both from the API contract (openapi/leadline.yaml), their one home. */
+    static final Set<String> NOTE_KINDS = ApiContract.NOTE_KINDS;
+    static final Set<String> STATUSES = ApiContract.LEAD_STATUSES;
 
     private final PhoneCanonicalizer phones;
 

@@ -11,13 +11,8 @@ import dev.leadline.web.ApiException;
  */
 public final class LeadWorkflow {
 
-    static final Map<String, List<String>> NEXT = Map.of(
-            "new", List.of("contacted", "lost"),
-            "contacted", List.of("qualified", "lost"),
-            "qualified", List.of("proposal", "lost"),
-            "proposal", List.of("won", "lost"),
-            "won", List.of("contacted"),
-            "lost", List.of("contacted"));
+    /** The API contract's x-lead-workflow (openapi/leadline.yaml): the statuses and their ways on, in one home. */
+    static final Map<String, List<String>> NEXT = ApiContract.LEAD_WORKFLOW;
 
     public List<String> next(String from) {
         return NEXT.getOrDefault(from, List.of());

@@ -16,8 +16,9 @@ import org.apache.camel.Header;
  */
 public final class Pages {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
+    /** From the API contract's limit parameter (openapi/leadline.yaml), their one home. */
+    static final int DEFAULT_LIMIT = ApiContract.DEFAULT_PAGE_SIZE;
+    static final int MAX_LIMIT = ApiContract.MAX_PAGE_SIZE;
 
     /** The SQL parameters of a page request: limit, fetch (limit + 1), cursorAt and cursorId. */
     public static Map<String, Object> params(String cursor, String limit) {
