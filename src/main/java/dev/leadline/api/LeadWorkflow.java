@@ -3,7 +3,7 @@ package dev.leadline.api;
 import java.util.List;
 import java.util.Map;
 
-import dev.leadline.web.ApiException;
+import dev.leadline.web.Unprocessable;
 
 /**
  * The lead status workflow: new → contacted → qualified → proposal → won | lost. Lost can be reached
@@ -31,8 +31,8 @@ public final class LeadWorkflow {
         }
     }
 
-    private ApiException notAllowed(String from, String why) {
-        return new ApiException(422, "transition_not_allowed", why + "; from " + from + " it can go to " + next(from),
+    private Unprocessable notAllowed(String from, String why) {
+        return new Unprocessable("transition_not_allowed", why + "; from " + from + " it can go to " + next(from),
                 Map.of("status", from, "allowed", next(from)));
     }
 }

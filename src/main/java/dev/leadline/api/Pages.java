@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadline.web.ApiException;
-import org.apache.camel.Header;
 
 /**
  * Cuts a query result (fetched with one row more than the page size) into a page and the cursor of
@@ -33,7 +32,7 @@ public final class Pages {
     }
 
     /** For endpoints other than the lead API's: cursor and limit from the query. */
-    public Map<String, Object> request(@Header("cursor") String cursor, @Header("limit") String limit) {
+    public Map<String, Object> request(String cursor, String limit) {
         return params(cursor, limit);
     }
 
