@@ -6,8 +6,7 @@ import java.util.Map;
 import dev.leadline.web.Unprocessable;
 
 /**
- * The lead status workflow: new → contacted → qualified → proposal → won | lost. Lost can be reached
- * from any open status, and a closed lead (won or lost) can be reopened to contacted.
+ * The lead status workflow: which status may follow which, as the API contract's x-lead-workflow says.
  */
 public final class LeadWorkflow {
 

@@ -16,6 +16,7 @@ import dev.leadline.web.ApiException;
 public final class Pages {
 
     /** From the API contract's limit parameter (openapi/leadline.yaml), their one home. */
+    static final int MIN_LIMIT = ApiContract.MIN_PAGE_SIZE;
     static final int DEFAULT_LIMIT = ApiContract.DEFAULT_PAGE_SIZE;
     static final int MAX_LIMIT = ApiContract.MAX_PAGE_SIZE;
 
@@ -42,13 +43,13 @@ public final class Pages {
         }
         try {
             int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
+            if (value >= MIN_LIMIT && value <= MAX_LIMIT) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw ApiException.badRequest("limit must be a whole number from " + MIN_LIMIT + " to " + MAX_LIMIT);
     }
 
     /** A whole, unpaginated list in the same shape as a page. */
