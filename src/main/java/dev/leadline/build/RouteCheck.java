@@ -1,91 +1,266 @@
 package dev.leadline.build;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.PathType;
+import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
 
 /**
- * SPIKE (issue 14): the build's route check, run at process-classes by exec-maven-plugin: every route file
- * against camel-yaml-dsl's own JSON schema, then every endpoint URI against the Camel catalog.
+ * The build's route check, run at process-classes by exec-maven-plugin (so {@code -DskipTests} does not
+ * skip it): every route file ({@code routes/*.yaml}, {@code *.camel.yaml} included) against camel-yaml-dsl's
+ * own JSON schema (a misspelt step or key), then every endpoint URI, with its {@code parameters:}, against
+ * the Camel catalog (a misspelt scheme or option, a value of the wrong type). Each problem names the file
+ * and line. Its libraries are provided-scope: used by the build, not packaged.
  */
 public final class RouteCheck {
 
-    /** A scalar Camel converts (201 where a string is expected) or a placeholder resolved at start-up. */
-    static boolean coerced(JsonNode value) {
-        return value != null && (value.isNumber() || value.isBoolean() || (value.isTextual() && value.asText().contains("{{")));
+    /** Components the application adds under a name of its own (LeadlineConfiguration), checked as the original. */
+    private static final Map<String, String> ALIASES = Map.of("quartz-catch-up", "quartz");
+
+    /** Keys whose text value is an endpoint URI (the short form {@code to: direct:x}); the long form has {@code uri:}. */
+    private static final Set<String> URI_KEYS = Set.of("to", "toD", "wireTap", "enrich", "pollEnrich", "deadLetterUri");
+
+    /** One mistake: file, line (0 when unknown) and what is wrong. */
+    public record Problem(Path file, int line, String what) {
+        @Override
+        public String toString() {
+            return file + (line > 0 ? ":" + line : "") + ": " + what;
+        }
     }
 
-    /** Every type error is a coercion, so the other (oneOf, required) messages are only their echoes. */
-    static boolean coercionOnly(Set<ValidationMessage> errors) {
-        return errors.stream().filter(e -> "type".equals(e.getType())).allMatch(e -> coerced(e.getInstanceNode()))
-                && errors.stream().anyMatch(e -> "type".equals(e.getType()));
+    private final JsonSchema schema;
+    private final CamelCatalog catalog = new DefaultCamelCatalog();
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+
+    public RouteCheck() throws IOException {
+        JsonNode schemaJson;
+        try (InputStream in = RouteCheck.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
+            if (in == null) {
+                throw new IllegalStateException("schema/camelYamlDsl.json (camel-yaml-dsl) is not on the classpath");
+            }
+            schemaJson = new ObjectMapper().readTree(in);
+        }
+        widenScalars(schemaJson);
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schemaJson, config);
     }
 
+    /**
+     * The schema types every option (a string where Camel takes {@code constant: 201}, a boolean or number
+     * where the routes write {@code "{{placeholder}}"}); Camel converts scalars and resolves placeholders at
+     * start-up, so any scalar is accepted where one is expected. Keys, steps, enums and objects stay strict.
+     * (The schema has no oneOf between two scalar types, so widening makes no alternative ambiguous.)
+     */
+    static void widenScalars(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            if (object.path("deprecated").isBoolean()) {
+                object.remove("deprecated"); // an annotation, unknown to draft-04 (the validator warns of it)
+            }
+            JsonNode type = object.get("type");
+            if (type != null && type.isTextual() && Set.of("string", "boolean", "number", "integer").contains(type.asText())) {
+                ArrayNode scalars = object.putArray("type");
+                scalars.add("string").add("boolean").add("number").add("integer");
+            }
+            object.elements().forEachRemaining(RouteCheck::widenScalars);
+        } else if (node instanceof ArrayNode array) {
+            array.elements().forEachRemaining(RouteCheck::widenScalars);
+        }
+    }
+
+    /** Route files of a directory: *.yaml and *.yml, which include *.camel.yaml. */
+    public static List<Path> routeFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().matches(".+\\.ya?ml")).sorted().toList();
+        }
+    }
+
+    public List<Problem> check(Path file) throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        JsonNode routes;
+        Map<String, Integer> lines;
+        try {
+            routes = yaml.readTree(file.toFile());
+            lines = lines(file);
+        } catch (JsonProcessingException e) {
+            // snakeyaml's message: what it was parsing, where, the source line and what it found instead
+            String what = e.getOriginalMessage().lines().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("in 'reader'") && !l.startsWith("^")).findFirst().orElse("");
+            String found = e.getOriginalMessage().lines().map(String::strip).filter(l -> l.startsWith("expected") || l.startsWith("found"))
+                    .reduce((a, b) -> b).map(l -> "; " + l).orElse("");
+            // the last mark is where it found what it did not expect (the first, what it was parsing)
+            int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+            for (Matcher m = Pattern.compile("line (\\d+), column").matcher(e.getOriginalMessage()); m.find(); ) {
+                line = Integer.parseInt(m.group(1));
+            }
+            problems.add(new Problem(file, line, "not valid YAML: " + what + found));
+            return problems;
+        }
+        if (routes == null || routes.isMissingNode()) {
+            return problems;
+        }
+        Set<ValidationMessage> errors = schema.validate(routes);
+        // A oneOf reports the failures of every alternative; the specific messages (an unknown key, a value
+        // outside an enum) name the mistake, the type and required ones are mostly the other alternatives.
+        List<ValidationMessage> shown = pick(errors, "additionalProperties", "enum");
+        if (shown.isEmpty()) {
+            shown = pick(errors, "type", "required");
+        }
+        if (shown.isEmpty()) {
+            shown = errors.stream().toList();
+        }
+        for (ValidationMessage e : shown) {
+            String at = e.getInstanceLocation().toString();
+            String key = "additionalProperties".equals(e.getType()) && e.getProperty() != null ? at + "/" + e.getProperty() : at;
+            problems.add(new Problem(file, line(lines, key), e.getMessage()));
+        }
+        endpoints(routes, (pointer, uri) -> {
+            String what = endpointProblem(uri, pointer);
+            if (what != null) {
+                problems.add(new Problem(file, line(lines, pointer), uri + ": " + what));
+            }
+        });
+        problems.sort(Comparator.comparingInt(Problem::line));
+        return problems;
+    }
+
+    private static List<ValidationMessage> pick(Set<ValidationMessage> errors, String... types) {
+        Set<String> wanted = Set.of(types);
+        return errors.stream().filter(e -> wanted.contains(e.getType()))
+                .sorted(Comparator.comparing((ValidationMessage e) -> e.getInstanceLocation().toString()))
+                .toList();
+    }
+
+    /** Every endpoint: its JSON pointer (of the uri) and the full URI, its parameters: map appended. */
+    static void endpoints(JsonNode node, BiConsumer<String, String> each) {
+        walk(node, "", (pointer, n) -> {
+            if (n.isObject()) {
+                JsonNode uri = n.get("uri");
+                if (uri != null && uri.isTextual()) {
+                    StringBuilder full = new StringBuilder(uri.asText());
+                    n.path("parameters").fields().forEachRemaining(p -> full.append(full.indexOf("?") < 0 ? '?' : '&')
+                            .append(p.getKey()).append('=').append(p.getValue().asText()));
+                    each.accept(pointer + "/uri", full.toString());
+                }
+                n.fields().forEachRemaining(f -> {
+                    if (URI_KEYS.contains(f.getKey()) && f.getValue().isTextual()) {
+                        each.accept(pointer + "/" + f.getKey(), f.getValue().asText());
+                    }
+                });
+            }
+        });
+    }
+
+    private static void walk(JsonNode node, String pointer, BiConsumer<String, JsonNode> visit) {
+        visit.accept(pointer, node);
+        if (node.isObject()) {
+            node.fields().forEachRemaining(f -> walk(f.getValue(), pointer + "/" + escape(f.getKey()), visit));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                walk(node.get(i), pointer + "/" + i, visit);
+            }
+        }
+    }
+
+    /** What is wrong with an endpoint URI, or null. */
+    String endpointProblem(String uri, String pointer) {
+        if (uri.contains("${")) {
+            return null; // a dynamic URI (toD, enrich): known only per message
+        }
+        int colon = uri.indexOf(':');
+        if (uri.startsWith("{{")) {
+            return null; // the component itself comes from a setting (llm.base-url: https://...)
+        }
+        if (colon <= 0) {
+            return "no component scheme";
+        }
+        String scheme = uri.substring(0, colon);
+        String checked = ALIASES.containsKey(scheme) ? ALIASES.get(scheme) + uri.substring(colon) : uri;
+        if (catalog.componentJSonSchema(checked.substring(0, checked.indexOf(':'))) == null) {
+            return "unknown component '" + scheme + "'";
+        }
+        boolean consumer = pointer.endsWith("/from/uri");
+        EndpointValidationResult r = catalog.validateEndpointProperties(checked, false, consumer, !consumer);
+        return r.isSuccess() ? null : r.summaryErrorMessage(false).strip().replaceAll("\\s+", " ");
+    }
+
+    private static String escape(String key) {
+        return key.replace("~", "~0").replace("/", "~1");
+    }
+
+    private static int line(Map<String, Integer> lines, String pointer) {
+        // the nearest enclosing node that has a line (a pointer to a missing key names its parent)
+        for (String p = pointer; ; p = p.substring(0, p.lastIndexOf('/'))) {
+            Integer line = lines.get(p);
+            if (line != null) {
+                return line;
+            }
+            if (p.isEmpty()) {
+                return 0;
+            }
+        }
+    }
+
+    /** The line of every key and value, by JSON pointer (the form the schema validator reports). */
+    private Map<String, Integer> lines(Path file) throws IOException {
+        Map<String, Integer> lines = new HashMap<>();
+        try (JsonParser parser = yaml.getFactory().createParser(file.toFile())) {
+            for (JsonToken t = parser.nextToken(); t != null; t = parser.nextToken()) {
+                String pointer = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY
+                        ? parser.getParsingContext().getParent().pathAsPointer().toString()
+                        : parser.getParsingContext().pathAsPointer().toString();
+                lines.putIfAbsent(pointer, parser.currentTokenLocation().getLineNr());
+            }
+        }
+        return lines;
+    }
+
+    /** Checks every route file of the directory (args[0], default routes); throws if any has a problem. */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "routes");
-        JsonSchema schema;
-        try (InputStream in = RouteCheck.class.getClassLoader().getResourceAsStream("schema/camelYamlDsl.json")) {
-            schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(in);
-        }
-        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
-        DefaultCamelCatalog catalog = new DefaultCamelCatalog();
-        List<String> problems = new ArrayList<>();
-        List<Path> files;
-        try (Stream<Path> s = Files.list(dir)) {
-            files = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
-        }
+        RouteCheck check = new RouteCheck();
+        List<Path> files = routeFiles(dir);
+        List<Problem> problems = new ArrayList<>();
         for (Path file : files) {
-            JsonNode routes = yaml.readTree(file.toFile());
-            Set<ValidationMessage> errors = schema.validate(routes);
-            // The schema's oneOf alternatives report every branch that failed; the specific messages
-            // (an unknown key, a wrong type, a value outside an enum) name the mistake. Camel coerces scalars
-            // and resolves {{placeholders}} at start-up, so those type differences are not mistakes.
-            List<ValidationMessage> specific = errors.stream().filter(e -> switch (e.getType()) {
-                case "additionalProperties", "enum" -> true;
-                case "type" -> !coerced(e.getInstanceNode());
-                default -> false;
-            }).toList();
-            boolean onlyCoercions = specific.isEmpty() && errors.stream().allMatch(e -> !"additionalProperties".equals(e.getType())
-                    && (!"type".equals(e.getType()) || coerced(e.getInstanceNode())) && coercionOnly(errors));
-            if (!onlyCoercions) {
-                (specific.isEmpty() ? errors.stream().limit(1).toList() : specific)
-                        .forEach(e -> problems.add(file + ": " + e.getMessage()));
-            }
-            // an endpoint is its uri plus its parameters: map (the YAML DSL's long form)
-            routes.findParents("uri").forEach(endpoint -> {
-                JsonNode uri = endpoint.get("uri");
-                if (!uri.isTextual() || uri.asText().contains("{{")) {
-                    return;
-                }
-                StringBuilder full = new StringBuilder(uri.asText());
-                JsonNode parameters = endpoint.path("parameters");
-                parameters.fields().forEachRemaining(p -> full.append(full.indexOf("?") < 0 ? '?' : '&')
-                        .append(p.getKey()).append('=').append(p.getValue().asText().contains("{{") ? "0" : p.getValue().asText()));
-                EndpointValidationResult r = catalog.validateEndpointProperties(full.toString());
-                if (!r.isSuccess()) {
-                    problems.add(file + ": " + full + ": " + r.summaryErrorMessage(false).strip().replaceAll("\\s+", " "));
-                }
-            });
+            // named as the project sees it (routes/x.yaml), whatever directory Maven was started from
+            Path shown = dir.toAbsolutePath().getParent() == null ? file : dir.toAbsolutePath().getParent().relativize(file.toAbsolutePath());
+            check.check(file).forEach(p -> problems.add(new Problem(shown, p.line(), p.what())));
         }
-        problems.forEach(System.err::println);
+        problems.forEach(p -> System.err.println("route check: " + p));
         System.out.println("route check: " + files.size() + " files, " + problems.size() + " problem(s)");
+        if (files.isEmpty()) {
+            throw new IllegalStateException("route check: no route files in " + dir);
+        }
         if (!problems.isEmpty()) {
             // exec:java runs in Maven's JVM: an exception fails the build, System.exit would end Maven itself
-            throw new IllegalStateException("route check: " + problems.size() + " problem(s) in " + dir + ", listed above");
+            throw new IllegalStateException("route check: " + problems.size() + " problem(s), the first: " + problems.get(0));
         }
     }
 }
