@@ -142,9 +142,17 @@ public final class RouteCheck {
             problems.add(new Problem(file, line(lines, key), e.getMessage()));
         }
         endpoints(routes, (pointer, uri) -> {
-            String what = endpointProblem(uri, pointer);
-            if (what != null) {
-                problems.add(new Problem(file, line(lines, pointer), uri + ": " + what));
+            EndpointValidationResult r = validate(uri, pointer);
+            if (r != null && r.getUnknownComponent() != null) {
+                // the catalog counts an unknown component as a success (it may come from a jar it does not know)
+                problems.add(new Problem(file, line(lines, pointer), uri + ": " + describe(r)));
+            } else if (r != null && !r.isSuccess()) {
+                // the line of the option in parameters: when the mistake is there, else the uri's
+                String option = firstOption(r);
+                String at = option != null && pointer.endsWith("/uri")
+                        && lines.containsKey(pointer.substring(0, pointer.length() - 4) + "/parameters/" + escape(option))
+                        ? pointer.substring(0, pointer.length() - 4) + "/parameters/" + escape(option) : pointer;
+                problems.add(new Problem(file, line(lines, at), uri + ": " + describe(r)));
             }
         });
         problems.sort(Comparator.comparingInt(Problem::line));
@@ -189,26 +197,43 @@ public final class RouteCheck {
         }
     }
 
-    /** What is wrong with an endpoint URI, or null. */
-    String endpointProblem(String uri, String pointer) {
-        if (uri.contains("${")) {
-            return null; // a dynamic URI (toD, enrich): known only per message
+    /** The catalog's verdict on an endpoint URI, or null when it can't be checked before start-up. */
+    EndpointValidationResult validate(String uri, String pointer) {
+        if (uri.contains("${") || uri.startsWith("{{")) {
+            return null; // a dynamic URI (toD), or one whose component comes from a setting (llm.base-url: https://...)
         }
         int colon = uri.indexOf(':');
-        if (uri.startsWith("{{")) {
-            return null; // the component itself comes from a setting (llm.base-url: https://...)
-        }
-        if (colon <= 0) {
-            return "no component scheme";
-        }
-        String scheme = uri.substring(0, colon);
+        String scheme = colon > 0 ? uri.substring(0, colon) : uri;
         String checked = ALIASES.containsKey(scheme) ? ALIASES.get(scheme) + uri.substring(colon) : uri;
-        if (catalog.componentJSonSchema(checked.substring(0, checked.indexOf(':'))) == null) {
-            return "unknown component '" + scheme + "'";
-        }
         boolean consumer = pointer.endsWith("/from/uri");
-        EndpointValidationResult r = catalog.validateEndpointProperties(checked, false, consumer, !consumer);
-        return r.isSuccess() ? null : r.summaryErrorMessage(false).strip().replaceAll("\\s+", " ");
+        return catalog.validateEndpointProperties(checked, false, consumer, !consumer);
+    }
+
+    private static String describe(EndpointValidationResult r) {
+        if (r.getUnknownComponent() != null) {
+            return "unknown component '" + r.getUnknownComponent() + "'";
+        }
+        return r.summaryErrorMessage(false).strip().replaceAll("\\s+", " ");
+    }
+
+    /** The first option the catalog found fault with, if the mistake is in an option. */
+    private static String firstOption(EndpointValidationResult r) {
+        List<Iterable<?>> sets = new ArrayList<>();
+        for (Object options : new Object[] {r.getUnknown(), r.getNotConsumerOnly(), r.getNotProducerOnly(), r.getRequired(),
+                r.getInvalidEnum(), r.getInvalidBoolean(), r.getInvalidInteger(), r.getInvalidNumber(), r.getInvalidDuration(),
+                r.getInvalidReference(), r.getInvalidArray(), r.getInvalidMap()}) {
+            if (options instanceof Map<?, ?> map) {
+                sets.add(map.keySet());
+            } else if (options instanceof Iterable<?> set) {
+                sets.add(set);
+            }
+        }
+        for (Iterable<?> set : sets) {
+            for (Object option : set) {
+                return option.toString();
+            }
+        }
+        return null;
     }
 
     private static String escape(String key) {

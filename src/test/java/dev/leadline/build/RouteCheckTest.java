@@ -99,6 +99,23 @@ class RouteCheckTest {
                 "- to: {uri: \"sql:classpath:sql/x.sql\", parameters: {outputTyp: SelectOne}}")), 8, "outputTyp", "Unknown option");
     }
 
+    /** In the long form, the line of the option itself. */
+    @Test
+    void anUnknownOptionInABlockOfParametersIsReportedAtItsLine() throws Exception {
+        assertOneProblem(problems("""
+                - route:
+                    id: probe
+                    from:
+                      uri: timer:probe
+                      parameters:
+                        period: 5
+                        repeatCont: 1
+                      steps:
+                        - log:
+                            message: hi
+                """), 7, "repeatCont", "Unknown option");
+    }
+
     @Test
     void aValueOfTheWrongTypeIsReported() throws Exception {
         assertOneProblem(problems(route("uri: timer:probe?repeatCount=many", "- log: {message: hi}")), 6,
