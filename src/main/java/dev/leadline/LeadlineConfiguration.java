@@ -71,6 +71,9 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  */
 public class LeadlineConfiguration implements CamelConfiguration {
 
+    /** The catch-up schedule's Quartz component: quartz with a scheduler of its own (the build's RouteCheck knows it). */
+    public static final String CATCH_UP_QUARTZ = "quartz-catch-up";
+
     // Every setting of configure(), injected by Camel from application.properties (and the environment)
     // before configure() runs; the beans below take theirs as @PropertyInject arguments.
     @PropertyInject("log.format") String logFormat;
@@ -187,7 +190,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         clusteredQuartz(context, context.getComponent("quartz", QuartzComponent.class),
                 new ClusteredScheduler(dataSource, scheduler, checkinMillis, misfireMillis), summariesEnabled);
         QuartzComponent catchUpQuartz = new QuartzComponent();
-        context.addComponent("quartz-catch-up", catchUpQuartz);
+        context.addComponent(CATCH_UP_QUARTZ, catchUpQuartz);
         clusteredQuartz(context, catchUpQuartz,
                 new ClusteredScheduler(dataSource, scheduler + "-catch-up", checkinMillis, misfireMillis), catchUpScheduled);
 

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,6 +30,7 @@ import com.networknt.schema.PathType;
 import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.leadline.LeadlineConfiguration;
 import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
@@ -43,10 +45,10 @@ import org.apache.camel.catalog.EndpointValidationResult;
 public final class RouteCheck {
 
     /** Components the application adds under a name of its own (LeadlineConfiguration), checked as the original. */
-    private static final Map<String, String> ALIASES = Map.of("quartz-catch-up", "quartz");
+    private static final Map<String, String> ALIASES = Map.of(LeadlineConfiguration.CATCH_UP_QUARTZ, "quartz");
 
     /** Keys whose text value is an endpoint URI (the short form {@code to: direct:x}); the long form has {@code uri:}. */
-    private static final Set<String> URI_KEYS = Set.of("to", "toD", "wireTap", "enrich", "pollEnrich", "deadLetterUri");
+    private static final Set<String> URI_KEYS = Set.of("from", "to", "toD", "wireTap", "enrich", "pollEnrich", "deadLetterUri");
 
     /** One mistake: file, line (0 when unknown) and what is wrong. */
     public record Problem(Path file, int line, String what) {
@@ -159,6 +161,54 @@ public final class RouteCheck {
         return problems;
     }
 
+    /**
+     * Each file, then what only the whole set shows: a {@code direct:} endpoint sent to that no route
+     * consumes (a misspelt name fails only when a message gets there, with DirectConsumerNotAvailableException).
+     */
+    public List<Problem> checkAll(List<Path> files) throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        Set<String> consumed = new HashSet<>();
+        List<Problem> sends = new ArrayList<>();
+        for (Path file : files) {
+            List<Problem> own = check(file);
+            problems.addAll(own);
+            if (own.stream().anyMatch(p -> p.what().startsWith("not valid YAML"))) {
+                continue;
+            }
+            JsonNode routes = yaml.readTree(file.toFile());
+            Map<String, Integer> lines = lines(file);
+            endpoints(routes, (pointer, uri) -> {
+                String name = directName(uri);
+                if (name == null) {
+                    return;
+                }
+                if (pointer.endsWith("/from/uri") || pointer.endsWith("/from")) {
+                    consumed.add(name);
+                } else {
+                    sends.add(new Problem(file, line(lines, pointer), name));
+                }
+            });
+        }
+        for (Problem send : sends) {
+            if (!consumed.contains(send.what())) {
+                problems.add(new Problem(send.file(), send.line(),
+                        "direct:" + send.what() + ": no route has from: direct:" + send.what()));
+            }
+        }
+        return problems;
+    }
+
+    /** The name of a direct: endpoint (direct:x, direct://x?options), or null for any other. */
+    static String directName(String uri) {
+        if (!uri.startsWith("direct:") || uri.contains("${") || uri.contains("{{")) {
+            return null;
+        }
+        String name = uri.substring("direct:".length());
+        name = name.startsWith("//") ? name.substring(2) : name;
+        int query = name.indexOf('?');
+        return query < 0 ? name : name.substring(0, query);
+    }
+
     private static List<ValidationMessage> pick(Set<ValidationMessage> errors, String... types) {
         Set<String> wanted = Set.of(types);
         return errors.stream().filter(e -> wanted.contains(e.getType()))
@@ -205,7 +255,7 @@ public final class RouteCheck {
         int colon = uri.indexOf(':');
         String scheme = colon > 0 ? uri.substring(0, colon) : uri;
         String checked = ALIASES.containsKey(scheme) ? ALIASES.get(scheme) + uri.substring(colon) : uri;
-        boolean consumer = pointer.endsWith("/from/uri");
+        boolean consumer = pointer.endsWith("/from/uri") || pointer.endsWith("/from");
         return catalog.validateEndpointProperties(checked, false, consumer, !consumer);
     }
 
@@ -272,12 +322,10 @@ public final class RouteCheck {
         Path dir = Path.of(args.length > 0 ? args[0] : "routes");
         RouteCheck check = new RouteCheck();
         List<Path> files = routeFiles(dir);
-        List<Problem> problems = new ArrayList<>();
-        for (Path file : files) {
-            // named as the project sees it (routes/x.yaml), whatever directory Maven was started from
-            Path shown = dir.toAbsolutePath().getParent() == null ? file : dir.toAbsolutePath().getParent().relativize(file.toAbsolutePath());
-            check.check(file).forEach(p -> problems.add(new Problem(shown, p.line(), p.what())));
-        }
+        // each named as the project sees it (routes/x.yaml), whatever directory Maven was started from
+        Path base = dir.toAbsolutePath().getParent();
+        List<Problem> problems = check.checkAll(files).stream()
+                .map(p -> base == null ? p : new Problem(base.relativize(p.file().toAbsolutePath()), p.line(), p.what())).toList();
         problems.forEach(p -> System.err.println("route check: " + p));
         System.out.println("route check: " + files.size() + " files, " + problems.size() + " problem(s)");
         if (files.isEmpty()) {

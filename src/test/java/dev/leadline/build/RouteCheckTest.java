@@ -65,9 +65,27 @@ class RouteCheckTest {
     void todaysRoutesPass() throws Exception {
         List<Path> files = RouteCheck.routeFiles(Path.of("routes"));
         assertTrue(files.size() >= 11, files.toString());
-        for (Path file : files) {
-            assertEquals(List.of(), check.check(file), file.toString());
-        }
+        assertEquals(List.of(), check.checkAll(files));
+    }
+
+    /** Sent to, but no route has it as its from: found across the files (a typo in either name). */
+    @Test
+    void aDirectEndpointNoRouteConsumesIsReported() throws Exception {
+        Path other = dir.resolve("other.yaml");
+        Files.writeString(other, """
+                - route:
+                    id: next
+                    from:
+                      uri: direct:next
+                      steps:
+                        - log: {message: hi}
+                """);
+        Path file = dir.resolve("probe.yaml");
+        Files.writeString(file, route("uri: timer:probe", "- to: direct:next"));
+        assertEquals(List.of(), check.checkAll(List.of(file, other)));
+
+        Files.writeString(file, route("uri: timer:probe", "- to: {uri: \"direct://nxet?timeout=5\"}"));
+        assertOneProblem(check.checkAll(List.of(file, other)), 8, "direct:nxet", "no route has from: direct:nxet");
     }
 
     /** Placeholders where Camel wants a boolean or number, numbers where it wants a string: Camel converts them. */
