@@ -71,7 +71,10 @@ public final class RouteCheck {
             schemaJson = new ObjectMapper().readTree(in);
         }
         widenScalars(schemaJson);
-        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER).build();
+        // pointers (/0/route/from/steps/1) to find the line; no preload: only the parts of the schema the
+        // routes use are compiled (about 2 s instead of 7 s at every build)
+        SchemaValidatorsConfig config = SchemaValidatorsConfig.builder().pathType(PathType.JSON_POINTER)
+                .preloadJsonSchema(false).build();
         schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V4).getSchema(schemaJson, config);
     }
 
