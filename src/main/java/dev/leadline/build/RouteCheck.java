@@ -34,6 +34,7 @@ import dev.leadline.LeadlineConfiguration;
 import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
+import org.apache.camel.catalog.LanguageValidationResult;
 
 /**
  * The build's route check, run at process-classes by exec-maven-plugin (so {@code -DskipTests} does not
@@ -160,6 +161,17 @@ public final class RouteCheck {
                 problems.add(new Problem(file, line(lines, at), uri + ": " + describe(r)));
             }
         });
+        simpleExpressions(routes, (pointer, text) -> {
+            boolean predicate = predicate(pointer);
+            LanguageValidationResult r = predicate
+                    ? catalog.validateLanguagePredicate(RouteCheck.class.getClassLoader(), "simple", text)
+                    : catalog.validateLanguageExpression(RouteCheck.class.getClassLoader(), "simple", text);
+            if (!r.isSuccess()) {
+                String error = r.getError() == null ? "invalid" : r.getError().lines().findFirst().orElse("").strip();
+                problems.add(new Problem(file, line(lines, pointer), "simple " + (predicate ? "predicate" : "expression")
+                        + " " + text + ": " + error));
+            }
+        });
         problems.sort(Comparator.comparingInt(Problem::line));
         return problems;
     }
@@ -199,6 +211,50 @@ public final class RouteCheck {
             }
         }
         return problems;
+    }
+
+    /** Keys whose expression is a predicate (true or false), as the last named step above the expression. */
+    private static final Set<String> PREDICATE_KEYS = Set.of("when", "onWhen", "filter", "validate", "doWhile",
+            "retryWhile", "handled", "continued", "completionPredicate");
+
+    private static boolean predicate(String pointer) {
+        String[] parts = pointer.split("/");
+        for (int i = parts.length - 2; i >= 0; i--) { // the last part is "simple" (or "expression" under it)
+            if (!parts[i].matches("\\d+|simple|expression")) {
+                return PREDICATE_KEYS.contains(parts[i]);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every simple expression: {@code simple: ...} (or its {@code expression:}) and a log step's message, a
+     * simple template. A {@code resource:} reference names a file, not an expression.
+     */
+    static void simpleExpressions(JsonNode node, BiConsumer<String, String> each) {
+        walk(node, "", (pointer, n) -> {
+            if (!n.isObject()) {
+                return;
+            }
+            JsonNode simple = n.get("simple");
+            if (simple != null && simple.isObject()) {
+                simple = simple.get("expression");
+                pointer = pointer + "/simple/expression";
+            } else {
+                pointer = pointer + "/simple";
+            }
+            if (simple != null && simple.isTextual() && !simple.asText().startsWith("resource:")) {
+                each.accept(pointer, simple.asText());
+            }
+        });
+        walk(node, "", (pointer, n) -> {
+            JsonNode log = n.isObject() ? n.get("log") : null;
+            if (log != null && log.isTextual()) {
+                each.accept(pointer + "/log", log.asText());
+            } else if (log != null && log.path("message").isTextual()) {
+                each.accept(pointer + "/log/message", log.get("message").asText());
+            }
+        });
     }
 
     /** The name of a direct: endpoint (direct:x, direct://x?options), or null for any other. */

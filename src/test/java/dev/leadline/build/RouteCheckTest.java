@@ -159,6 +159,28 @@ class RouteCheckTest {
     }
 
     @Test
+    void aMisspeltSimpleFunctionIsReported() throws Exception {
+        assertOneProblem(problems(route("uri: timer:probe", "- setBody: {simple: \"${hedaer.x}\"}")), 8,
+                "simple expression", "Unknown function: hedaer.x");
+    }
+
+    @Test
+    void anUnclosedSimpleExpressionInALogMessageIsReported() throws Exception {
+        assertOneProblem(problems(route("uri: timer:probe", "- log: {message: \"run ${variable.runId\"}")), 8,
+                "simple expression", "functionEnd");
+    }
+
+    /** A when's simple is read as a predicate: text that is no condition is a mistake there. */
+    @Test
+    void aSimplePredicateThatIsNoConditionIsReported() throws Exception {
+        assertEquals(List.of(), problems(route("uri: timer:probe",
+                "- filter: {simple: \"${body[status]} == 'ok'\", steps: [{log: {message: \"${body}\"}}]}")));
+        assertOneProblem(problems(route("uri: timer:probe",
+                "- filter: {simple: \"status is ${body[status]}\", steps: [{log: {message: \"${body}\"}}]}")), 8,
+                "simple predicate");
+    }
+
+    @Test
     void aFileThatIsNotYamlIsReported() throws Exception {
         assertOneProblem(problems(route("{uri: timer:probe, parameters: {period: 5}}", "- log: {message: hi}")), 7,
                 "not valid YAML");
