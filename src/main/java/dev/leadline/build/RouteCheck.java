@@ -2,6 +2,7 @@ package dev.leadline.build;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.BiConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,6 +35,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.leadline.LeadlineConfiguration;
 import org.apache.camel.catalog.CamelCatalog;
+import org.apache.camel.catalog.ConfigurationPropertiesValidationResult;
 import org.apache.camel.catalog.DefaultCamelCatalog;
 import org.apache.camel.catalog.EndpointValidationResult;
 import org.apache.camel.catalog.LanguageValidationResult;
@@ -213,6 +217,36 @@ public final class RouteCheck {
         return problems;
     }
 
+    /**
+     * The camel.* keys of a settings file against the catalog (a misspelt option, a value of the wrong type).
+     * Placeholders are accepted; keys Camel's catalog does not describe (camel.server.*) pass unchecked.
+     */
+    public List<Problem> checkSettings(Path properties) throws IOException {
+        List<Problem> problems = new ArrayList<>();
+        List<String> lines = Files.readAllLines(properties);
+        Properties settings = new Properties();
+        try (Reader in = Files.newBufferedReader(properties)) {
+            settings.load(in);
+        }
+        for (String key : new TreeSet<>(settings.stringPropertyNames())) {
+            if (!key.startsWith("camel.")) {
+                continue;
+            }
+            ConfigurationPropertiesValidationResult r = catalog.validateConfigurationProperty(key + "=" + settings.getProperty(key));
+            if (!r.isSuccess()) {
+                int line = 0;
+                for (int i = 0; i < lines.size() && line == 0; i++) {
+                    if (lines.get(i).strip().matches(Pattern.quote(key) + "\\s*[=:].*")) {
+                        line = i + 1;
+                    }
+                }
+                String what = r.summaryErrorMessage(false);
+                problems.add(new Problem(properties, line, key + ": " + (what == null ? "invalid" : what.strip().replaceAll("\\s+", " "))));
+            }
+        }
+        return problems;
+    }
+
     /** Keys whose expression is a predicate (true or false), as the last named step above the expression. */
     private static final Set<String> PREDICATE_KEYS = Set.of("when", "onWhen", "filter", "validate", "doWhile",
             "retryWhile", "handled", "continued", "completionPredicate");
@@ -376,17 +410,25 @@ public final class RouteCheck {
         return lines;
     }
 
-    /** Checks every route file of the directory (args[0], default routes); throws if any has a problem. */
+    /**
+     * Checks every route file of the directory (args[0], default routes) and, when given, the camel.* keys
+     * of a settings file (args[1]); throws if anything has a problem.
+     */
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args.length > 0 ? args[0] : "routes");
         RouteCheck check = new RouteCheck();
         List<Path> files = routeFiles(dir);
+        List<Problem> found = new ArrayList<>(check.checkAll(files));
+        if (args.length > 1) {
+            found.addAll(check.checkSettings(Path.of(args[1])));
+        }
         // each named as the project sees it (routes/x.yaml), whatever directory Maven was started from
         Path base = dir.toAbsolutePath().getParent();
-        List<Problem> problems = check.checkAll(files).stream()
-                .map(p -> base == null ? p : new Problem(base.relativize(p.file().toAbsolutePath()), p.line(), p.what())).toList();
+        List<Problem> problems = found.stream().map(p -> base == null || !p.file().toAbsolutePath().startsWith(base) ? p
+                : new Problem(base.relativize(p.file().toAbsolutePath()), p.line(), p.what())).toList();
         problems.forEach(p -> System.err.println("route check: " + p));
-        System.out.println("route check: " + files.size() + " files, " + problems.size() + " problem(s)");
+        System.out.println("route check: " + files.size() + " files" + (args.length > 1 ? " and " + Path.of(args[1]).getFileName() : "")
+                + ", " + problems.size() + " problem(s)");
         if (files.isEmpty()) {
             throw new IllegalStateException("route check: no route files in " + dir);
         }

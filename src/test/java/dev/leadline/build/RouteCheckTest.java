@@ -186,6 +186,25 @@ class RouteCheckTest {
                 "not valid YAML");
     }
 
+    @Test
+    void aMisspeltCamelSettingIsReported() throws Exception {
+        assertEquals(List.of(), check.checkSettings(Path.of("application.properties")));
+        Path settings = dir.resolve("application.properties");
+        Files.writeString(settings, """
+                # settings
+                http.port = 8080
+                camel.server.port = {{http.port}}
+                camel.main.routes-reload-enabeld = {{dev.mode}}
+                camel.component.http.connect-timeout = soon
+                """);
+        List<RouteCheck.Problem> problems = check.checkSettings(settings);
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(0).toString().startsWith(settings + ":5: camel.component.http.connect-timeout: "), problems.toString());
+        assertTrue(problems.get(0).what().contains("soon"), problems.toString());
+        assertTrue(problems.get(1).toString().startsWith(settings + ":4: camel.main.routes-reload-enabeld: "), problems.toString());
+        assertTrue(problems.get(1).what().contains("Unknown option"), problems.toString());
+    }
+
     /** The lead renames the route files to *.camel.yaml: both names are checked. */
     @Test
     void bothRouteFileNamesAreFound() throws Exception {
