@@ -6,11 +6,13 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
@@ -42,10 +44,16 @@ import org.apache.camel.catalog.LanguageValidationResult;
 
 /**
  * The build's route check, run at process-classes by exec-maven-plugin (so {@code -DskipTests} does not
- * skip it): every route file ({@code routes/*.yaml}, {@code *.camel.yaml} included) against camel-yaml-dsl's
- * own JSON schema (a misspelt step or key), then every endpoint URI, with its {@code parameters:}, against
- * the Camel catalog (a misspelt scheme or option, a value of the wrong type). Each problem names the file
- * and line. Its libraries are provided-scope: used by the build, not packaged.
+ * skip it). Every route file ({@code routes/*.yaml}, {@code *.camel.yaml} included):
+ * <ul>
+ *   <li>against camel-yaml-dsl's own JSON schema: a misspelt step or key, a value outside an enum;</li>
+ *   <li>each endpoint URI, with its {@code parameters:}, against the Camel catalog: an unknown component or
+ *       option, a value of the wrong type;</li>
+ *   <li>each simple expression (predicates as predicates) parsed: an unknown function, an unclosed {@code ${};</li>
+ *   <li>across the files, each {@code direct:} sent to must be some route's {@code from}.</li>
+ * </ul>
+ * And the camel.* keys of application.properties against the catalog. Each problem names the file and line.
+ * Its libraries are provided-scope: used by the build, not packaged.
  */
 public final class RouteCheck {
 
@@ -54,6 +62,10 @@ public final class RouteCheck {
 
     /** Keys whose text value is an endpoint URI (the short form {@code to: direct:x}); the long form has {@code uri:}. */
     private static final Set<String> URI_KEYS = Set.of("from", "to", "toD", "wireTap", "enrich", "pollEnrich", "deadLetterUri");
+
+    /** Keys whose expression is a predicate (true or false), as the last named step above the expression. */
+    private static final Set<String> PREDICATE_KEYS = Set.of("when", "onWhen", "filter", "validate", "doWhile",
+            "retryWhile", "handled", "continued", "completionPredicate");
 
     /** One mistake: file, line (0 when unknown) and what is wrong. */
     public record Problem(Path file, int line, String what) {
@@ -112,13 +124,14 @@ public final class RouteCheck {
         }
     }
 
-    public List<Problem> check(Path file) throws IOException {
-        List<Problem> problems = new ArrayList<>();
-        JsonNode routes;
-        Map<String, Integer> lines;
+    /** A route file read: its tree, and the line of each node by JSON pointer; or why it is not YAML. */
+    private record Parsed(JsonNode routes, Map<String, Integer> lines, Problem notYaml) {
+    }
+
+    private Parsed parse(Path file) throws IOException {
         try {
-            routes = yaml.readTree(file.toFile());
-            lines = lines(file);
+            JsonNode routes = yaml.readTree(file.toFile());
+            return new Parsed(routes == null || routes.isMissingNode() ? yaml.createArrayNode() : routes, lines(file), null);
         } catch (JsonProcessingException e) {
             // snakeyaml's message: what it was parsing, where, the source line and what it found instead
             String what = e.getOriginalMessage().lines().map(String::strip)
@@ -130,12 +143,22 @@ public final class RouteCheck {
             for (Matcher m = Pattern.compile("line (\\d+), column").matcher(e.getOriginalMessage()); m.find(); ) {
                 line = Integer.parseInt(m.group(1));
             }
-            problems.add(new Problem(file, line, "not valid YAML: " + what + found));
-            return problems;
+            return new Parsed(null, Map.of(), new Problem(file, line, "not valid YAML: " + what + found));
         }
-        if (routes == null || routes.isMissingNode()) {
-            return problems;
+    }
+
+    /** One file on its own (checkAll adds what only the whole set shows). */
+    public List<Problem> check(Path file) throws IOException {
+        return check(file, parse(file));
+    }
+
+    private List<Problem> check(Path file, Parsed parsed) {
+        if (parsed.notYaml() != null) {
+            return List.of(parsed.notYaml());
         }
+        JsonNode routes = parsed.routes();
+        Map<String, Integer> lines = parsed.lines();
+        List<Problem> problems = new ArrayList<>();
         Set<ValidationMessage> errors = schema.validate(routes);
         // A oneOf reports the failures of every alternative; the specific messages (an unknown key, a value
         // outside an enum) name the mistake, the type and required ones are mostly the other alternatives.
@@ -189,13 +212,13 @@ public final class RouteCheck {
         Set<String> consumed = new HashSet<>();
         List<Problem> sends = new ArrayList<>();
         for (Path file : files) {
-            List<Problem> own = check(file);
-            problems.addAll(own);
-            if (own.stream().anyMatch(p -> p.what().startsWith("not valid YAML"))) {
+            Parsed parsed = parse(file);
+            problems.addAll(check(file, parsed));
+            if (parsed.notYaml() != null) {
                 continue;
             }
-            JsonNode routes = yaml.readTree(file.toFile());
-            Map<String, Integer> lines = lines(file);
+            JsonNode routes = parsed.routes();
+            Map<String, Integer> lines = parsed.lines();
             endpoints(routes, (pointer, uri) -> {
                 String name = directName(uri);
                 if (name == null) {
@@ -246,10 +269,6 @@ public final class RouteCheck {
         }
         return problems;
     }
-
-    /** Keys whose expression is a predicate (true or false), as the last named step above the expression. */
-    private static final Set<String> PREDICATE_KEYS = Set.of("when", "onWhen", "filter", "validate", "doWhile",
-            "retryWhile", "handled", "continued", "completionPredicate");
 
     private static boolean predicate(String pointer) {
         String[] parts = pointer.split("/");
@@ -361,22 +380,12 @@ public final class RouteCheck {
 
     /** The first option the catalog found fault with, if the mistake is in an option. */
     private static String firstOption(EndpointValidationResult r) {
-        List<Iterable<?>> sets = new ArrayList<>();
-        for (Object options : new Object[] {r.getUnknown(), r.getNotConsumerOnly(), r.getNotProducerOnly(), r.getRequired(),
-                r.getInvalidEnum(), r.getInvalidBoolean(), r.getInvalidInteger(), r.getInvalidNumber(), r.getInvalidDuration(),
-                r.getInvalidReference(), r.getInvalidArray(), r.getInvalidMap()}) {
-            if (options instanceof Map<?, ?> map) {
-                sets.add(map.keySet());
-            } else if (options instanceof Iterable<?> set) {
-                sets.add(set);
-            }
-        }
-        for (Iterable<?> set : sets) {
-            for (Object option : set) {
-                return option.toString();
-            }
-        }
-        return null;
+        return Stream.of(r.getUnknown(), r.getNotConsumerOnly(), r.getNotProducerOnly(), r.getRequired(),
+                        r.getInvalidEnum(), r.getInvalidBoolean(), r.getInvalidInteger(), r.getInvalidNumber(),
+                        r.getInvalidDuration(), r.getInvalidReference(), r.getInvalidArray(), r.getInvalidMap())
+                .filter(Objects::nonNull)
+                .flatMap(options -> (options instanceof Map<?, ?> map ? map.keySet() : (Collection<?>) options).stream())
+                .map(Object::toString).findFirst().orElse(null);
     }
 
     private static String escape(String key) {
