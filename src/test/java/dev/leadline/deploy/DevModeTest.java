@@ -2,18 +2,22 @@ package dev.leadline.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Workspaces;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.spi.EventNotifier;
 import org.apache.camel.support.RouteWatcherReloadStrategy;
+import org.apache.camel.support.SimpleEventNotifierSupport;
+import org.apache.camel.support.service.ServiceHelper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -57,14 +61,22 @@ class DevModeTest {
                 Map.of("summaries.enabled", "false", "catchup.on-start", "false", "dev.mode", "true"))) {
             assertEquals("before the edit", app.get("/dev-probe", null).body());
 
+            // Camel reports each route it reloaded: both of the file's, then the edit is served
+            CountDownLatch reloaded = new CountDownLatch(2);
+            EventNotifier notifier = new SimpleEventNotifierSupport() {
+                @Override
+                public void notify(CamelEvent event) {
+                    if (event instanceof CamelEvent.RouteReloadedEvent) {
+                        reloaded.countDown();
+                    }
+                }
+            };
+            app.context().getManagementStrategy().addEventNotifier(notifier);
+            ServiceHelper.startService(notifier);
+
             Files.writeString(routes.resolve("dev-probe.yaml"), probe("after the edit"));
-            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-            HttpResponse<String> answer = app.get("/dev-probe", null);
-            while (!"after the edit".equals(answer.body()) && Instant.now().isBefore(deadline)) {
-                Thread.sleep(200); // the JDK's file watch reports the change; nothing to wait on but the answer
-                answer = app.get("/dev-probe", null);
-            }
-            assertEquals("after the edit", answer.body());
+            assertTrue(reloaded.await(30, TimeUnit.SECONDS), "no reload within 30 s");
+            assertEquals("after the edit", app.get("/dev-probe", null).body());
             // the other routes were loaded again too, and serve as before
             assertEquals(200, app.get("/api/leads?limit=1", Workspaces.DEMO_TOKEN).statusCode());
         }
