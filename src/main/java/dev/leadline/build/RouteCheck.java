@@ -3,6 +3,7 @@ package dev.leadline.build;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
+import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.leadline.LeadlineConfiguration;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.ConfigurationPropertiesValidationResult;
 import org.apache.camel.catalog.DefaultCamelCatalog;
@@ -50,6 +52,8 @@ import org.apache.camel.catalog.LanguageValidationResult;
  *   <li>each endpoint URI, with its {@code parameters:}, against the Camel catalog: an unknown component or
  *       option, a value of the wrong type;</li>
  *   <li>each simple expression (predicates as predicates) parsed: an unknown function, an unclosed {@code ${};</li>
+ *   <li>each call of a bean LeadlineConfiguration binds names one of its public methods, with as many
+ *       arguments as one of them takes;</li>
  *   <li>across the files, each {@code direct:} sent to must be some route's {@code from}.</li>
  * </ul>
  * And the camel.* keys of application.properties against the catalog. Each problem names the file and line.
@@ -74,6 +78,9 @@ public final class RouteCheck {
             return file + (line > 0 ? ":" + line : "") + ": " + what;
         }
     }
+
+    /** The beans the routes call by name: LeadlineConfiguration's @BindToRegistry methods, name to type. */
+    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class);
 
     private final JsonSchema schema;
     private final CamelCatalog catalog = new DefaultCamelCatalog();
@@ -199,6 +206,12 @@ public final class RouteCheck {
                         + " " + text + ": " + error));
             }
         });
+        beanCalls(routes, (pointer, call) -> {
+            String what = beanProblem(call[0], call[1]);
+            if (what != null) {
+                problems.add(new Problem(file, line(lines, pointer), what));
+            }
+        });
         problems.sort(Comparator.comparingInt(Problem::line));
         return problems;
     }
@@ -308,6 +321,77 @@ public final class RouteCheck {
                 each.accept(pointer + "/log/message", log.get("message").asText());
             }
         });
+    }
+
+    static Map<String, Class<?>> beans(Class<?> configuration) {
+        Map<String, Class<?>> beans = new HashMap<>();
+        for (Method m : configuration.getDeclaredMethods()) {
+            BindToRegistry bind = m.getAnnotation(BindToRegistry.class);
+            if (bind != null) {
+                beans.put(bind.value().isEmpty() ? m.getName() : bind.value(), m.getReturnType());
+            }
+        }
+        return beans;
+    }
+
+    /** Every bean call by name ({@code bean:} step or {@code method:} expression): its pointer, ref and method. */
+    static void beanCalls(JsonNode node, BiConsumer<String, String[]> each) {
+        walk(node, "", (pointer, n) -> {
+            if (n.isObject() && n.path("ref").isTextual() && n.path("method").isTextual()) {
+                each.accept(pointer + "/method", new String[] {n.get("ref").asText(), n.get("method").asText()});
+            }
+        });
+    }
+
+    /**
+     * What is wrong with a call of a bean LeadlineConfiguration binds: no public method of that name, or none
+     * taking as many arguments as the call passes ({@code foo(${body}, 'x')}; {@code foo} alone lets Camel
+     * bind them). A bean bound elsewhere (in configure()) is not known here and passes.
+     */
+    String beanProblem(String ref, String call) {
+        Class<?> type = beans.get(ref);
+        if (type == null) {
+            return null;
+        }
+        int paren = call.indexOf('(');
+        String name = (paren < 0 ? call : call.substring(0, paren)).strip();
+        List<Method> named = Stream.of(type.getMethods()).filter(m -> m.getName().equals(name)).toList();
+        if (named.isEmpty()) {
+            return "bean " + ref + " (" + type.getSimpleName() + ") has no method " + name;
+        }
+        if (paren < 0 || !call.strip().endsWith(")")) {
+            return null;
+        }
+        int arguments = arguments(call.substring(paren + 1, call.strip().length() - 1));
+        if (named.stream().noneMatch(m -> m.getParameterCount() == arguments || m.isVarArgs())) {
+            return "bean " + ref + "." + name + " takes " + named.stream().map(m -> String.valueOf(m.getParameterCount()))
+                    .distinct().sorted().reduce((a, b) -> a + " or " + b).orElse("") + " argument(s), the route passes " + arguments;
+        }
+        return null;
+    }
+
+    /** How many arguments a method call's parameter text has: commas outside quotes, ${...} and parentheses. */
+    static int arguments(String parameters) {
+        if (parameters.isBlank()) {
+            return 0;
+        }
+        int count = 1;
+        int depth = 0;
+        char quote = 0;
+        for (char c : parameters.toCharArray()) {
+            if (quote != 0) {
+                quote = c == quote ? 0 : quote;
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+            } else if (c == '(' || c == '{' || c == '[') {
+                depth++;
+            } else if (c == ')' || c == '}' || c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** The name of a direct: endpoint (direct:x, direct://x?options), or null for any other. */

@@ -180,6 +180,18 @@ class RouteCheckTest {
                 "simple predicate");
     }
 
+    /** A bean bound in LeadlineConfiguration (logSafe: fields(Map)) called by a name it lacks, or with too many arguments. */
+    @Test
+    void aBeanCallOfAMissingMethodOrWithTheWrongArgumentsIsReported() throws Exception {
+        assertEquals(List.of(), problems(route("uri: timer:probe", "- bean: {ref: logSafe, method: \"fields(${body})\"}")));
+        assertEquals(List.of(), problems(route("uri: timer:probe", "- bean: {ref: logSafe, method: \"fields('a, b')\"}")));
+        assertEquals(List.of(), problems(route("uri: timer:probe", "- bean: {ref: logSafe, method: fields}")));
+        assertOneProblem(problems(route("uri: timer:probe", "- bean: {ref: logSafe, method: \"fieldz(${body})\"}")), 8,
+                "bean logSafe (LogSafe) has no method fieldz");
+        assertOneProblem(problems(route("uri: timer:probe", "- bean: {ref: logSafe, method: \"fields(${body}, ${header.x})\"}")), 8,
+                "bean logSafe.fields takes 1 argument(s), the route passes 2");
+    }
+
     @Test
     void aFileThatIsNotYamlIsReported() throws Exception {
         assertOneProblem(problems(route("{uri: timer:probe, parameters: {period: 5}}", "- log: {message: hi}")), 7,
