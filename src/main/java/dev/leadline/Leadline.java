@@ -48,6 +48,11 @@ public final class Leadline {
         Path routes = workingDir.resolve("routes");
         main.addInitialProperty("camel.main.routes-include-pattern",
                 Files.isDirectory(routes) ? "file:" + routes + "/*.yaml" : "classpath:routes/*.yaml");
+        // Dev mode (dev.mode, application.properties) watches the same files; *.yaml includes *.camel.yaml.
+        if (Files.isDirectory(routes)) {
+            main.addInitialProperty("camel.main.routes-reload-directory", routes.toAbsolutePath().toString());
+            main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
+        }
         main.configure().addConfiguration(LeadlineConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());

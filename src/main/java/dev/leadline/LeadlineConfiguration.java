@@ -71,44 +71,79 @@ import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
  */
 public class LeadlineConfiguration implements CamelConfiguration {
 
+    /** The catch-up schedule's Quartz component: quartz with a scheduler of its own (the build's RouteCheck knows it). */
+    public static final String CATCH_UP_QUARTZ = "quartz-catch-up";
+
+    // Every setting of configure(), injected by Camel from application.properties (and the environment)
+    // before configure() runs; the beans below take theirs as @PropertyInject arguments.
+    @PropertyInject("log.format") String logFormat;
+
+    @PropertyInject("http.idle-timeout-seconds") int idleTimeoutSeconds;
+    @PropertyInject("http.request-read-timeout-seconds") int requestReadTimeoutSeconds;
+    @PropertyInject("http.h2c-enabled") boolean h2cEnabled;
+    @PropertyInject("webhook.max-body-bytes") long maxBodyBytes;
+    @PropertyInject("http.worker-pool-size") int workerPoolSize;
+
+    // Empty db.url: the embedded PostgreSQL (see DatabaseSettings)
+    @PropertyInject(value = "db.url", defaultValue = "") String dbUrl;
+    @PropertyInject(value = "db.user", defaultValue = "") String dbUser;
+    @PropertyInject(value = "db.password", defaultValue = "") String dbPassword;
+    @PropertyInject("db.pool-size") int poolSize;
+    @PropertyInject("db.streaming-pool-size") int streamingPoolSize;
+    @PropertyInject("db.intake-pool-size") int intakePoolSize;
+    @PropertyInject("db.connection-timeout-ms") long connectionTimeoutMillis;
+    @PropertyInject("db.intake-connection-timeout-ms") long intakeConnectionTimeoutMillis;
+    @PropertyInject("db.statement-timeout-ms") long statementTimeoutMillis;
+    @PropertyInject("db.intake-statement-timeout-ms") long intakeStatementTimeoutMillis;
+    @PropertyInject("db.lock-timeout-ms") long lockTimeoutMillis;
+    @PropertyInject("db.streaming-statement-timeout-ms") long streamingStatementTimeoutMillis;
+    @PropertyInject(value = "db.embedded.data-dir", defaultValue = "") String embeddedDataDir;
+    @PropertyInject("db.embedded.port") int embeddedPort;
+    @PropertyInject("db.embedded.durable") boolean embeddedDurable;
+
+    @PropertyInject("observe.health-database-timeout-ms") long healthDatabaseTimeoutMillis;
+    @PropertyInject("observe.intake-age-refresh-seconds") long intakeAgeRefreshSeconds;
+
+    @PropertyInject("summaries.concurrency") int summaryConcurrency;
+    @PropertyInject("summaries.progress-every") int summaryProgressEvery;
+    @PropertyInject("summaries.enabled") boolean summariesEnabled;
+    @PropertyInject("catchup.scheduled") boolean catchUpScheduled;
+    @PropertyInject("quartz.checkin-interval-ms") long checkinMillis;
+    @PropertyInject("quartz.misfire-threshold-ms") long misfireMillis;
+    @PropertyInject("quartz.scheduler-name") String schedulerName;
+
+    // auto: seeded when the database is embedded
+    @PropertyInject("demo.enabled") String demoEnabled;
+    @PropertyInject("demo.phone-number-id") String demoPhoneNumberId;
+    @PropertyInject("demo.webhook-secret") String demoWebhookSecret;
+    @PropertyInject("demo.api-token") String demoApiToken;
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        LogFormat.apply(property(context, "log.format"));
+        LogFormat.apply(logFormat.trim());
         // The one meter registry, served on /observe/metrics (see observe/Meters).
         MeterRegistry meters = Meters.of(context);
 
         // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
-        HttpEdge edge = new HttpEdge(
-                Integer.parseInt(property(context, "http.idle-timeout-seconds")),
-                Integer.parseInt(property(context, "http.request-read-timeout-seconds")),
-                Boolean.parseBoolean(property(context, "http.h2c-enabled")),
-                Long.parseLong(property(context, "webhook.max-body-bytes")));
+        HttpEdge edge = new HttpEdge(idleTimeoutSeconds, requestReadTimeoutSeconds, h2cEnabled, maxBodyBytes);
         context.getRegistry().bind("httpEdge", edge);
         // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
         // route: deliveries waiting on the database would queue the dashboard's reads behind them.
-        context.getRegistry().bind("vertx", edge.vertx(new VertxOptions()
-                .setWorkerPoolSize(Integer.parseInt(property(context, "http.worker-pool-size")))));
+        context.getRegistry().bind("vertx", edge.vertx(new VertxOptions().setWorkerPoolSize(workerPoolSize)));
         context.addStartupListener(edge);
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> edge.close())));
         // A stop refuses new requests (503, the sender retries) while those in flight finish.
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopping(c -> edge.stopping())));
 
-        DatabaseSettings settings = new DatabaseSettings(
-                property(context, "db.url"),
-                property(context, "db.user"),
-                property(context, "db.password"),
-                Integer.parseInt(property(context, "db.pool-size")),
-                Integer.parseInt(property(context, "db.streaming-pool-size")),
-                Integer.parseInt(property(context, "db.intake-pool-size")),
-                Duration.ofMillis(Long.parseLong(property(context, "db.connection-timeout-ms"))),
-                Duration.ofMillis(Long.parseLong(property(context, "db.intake-connection-timeout-ms"))),
-                Duration.ofMillis(Long.parseLong(property(context, "db.statement-timeout-ms"))),
-                Duration.ofMillis(Long.parseLong(property(context, "db.intake-statement-timeout-ms"))),
-                Duration.ofMillis(Long.parseLong(property(context, "db.lock-timeout-ms"))),
-                Duration.ofMillis(Long.parseLong(property(context, "db.streaming-statement-timeout-ms"))),
-                property(context, "db.embedded.data-dir"),
-                Integer.parseInt(property(context, "db.embedded.port")),
-                Boolean.parseBoolean(property(context, "db.embedded.durable")));
+        DatabaseSettings settings = new DatabaseSettings(dbUrl.trim(), dbUser.trim(), dbPassword.trim(),
+                poolSize, streamingPoolSize, intakePoolSize,
+                Duration.ofMillis(connectionTimeoutMillis),
+                Duration.ofMillis(intakeConnectionTimeoutMillis),
+                Duration.ofMillis(statementTimeoutMillis),
+                Duration.ofMillis(intakeStatementTimeoutMillis),
+                Duration.ofMillis(lockTimeoutMillis),
+                Duration.ofMillis(streamingStatementTimeoutMillis),
+                embeddedDataDir.trim(), embeddedPort, embeddedDurable);
         Database database = new Database(settings);
         database.setMeterRegistry(meters);
         database.start();
@@ -121,8 +156,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("database", database);
 
         // Readiness follows the database; the newest message age per workspace is the "intake stalled" gauge.
-        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource,
-                Duration.ofMillis(Long.parseLong(property(context, "observe.health-database-timeout-ms"))));
+        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource, Duration.ofMillis(healthDatabaseTimeoutMillis));
         context.getRegistry().bind("databaseHealthCheck", databaseHealth);
         HealthCheckRegistry health = HealthCheckRegistry.get(context);
         if (health != null) {
@@ -130,12 +164,12 @@ public class LeadlineConfiguration implements CamelConfiguration {
         }
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> databaseHealth.close())));
         context.addService(new IntakeFreshness(context, dataSource, meters,
-                Duration.ofSeconds(Long.parseLong(property(context, "observe.intake-age-refresh-seconds"))), Clock.systemUTC()), true, true);
+                Duration.ofSeconds(intakeAgeRefreshSeconds), Clock.systemUTC()), true, true);
 
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
         // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue
         // holds four rounds, so the workers still have work while the splitting thread runs a lead-day.
-        int concurrency = Integer.parseInt(property(context, "summaries.concurrency"));
+        int concurrency = summaryConcurrency;
         ThreadPoolProfile summaryThreads = new ThreadPoolProfileBuilder("summaryThreads")
                 .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency * 4)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
@@ -144,7 +178,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
 
         // Shared by the routes (as the split's aggregation strategy) and the stop hook that closes the
         // records of runs a stop cuts off; added after the database, so stopped before it.
-        SummaryRunTally tally = new SummaryRunTally(Integer.parseInt(property(context, "summaries.progress-every")));
+        SummaryRunTally tally = new SummaryRunTally(summaryProgressEvery);
         context.getRegistry().bind("summaryRunTally", tally);
         context.addService(new InterruptedRuns(dataSource, tally), true, true);
 
@@ -152,22 +186,17 @@ public class LeadlineConfiguration implements CamelConfiguration {
         // one per job: an instance with a job switched off does not start its scheduler, so that it never
         // takes a fire it has no route for. Added after the database, so shut down before its pool closes.
         // The summary schedule uses the component "quartz", the catch-up schedule "quartz-catch-up".
-        long checkinMillis = Long.parseLong(property(context, "quartz.checkin-interval-ms"));
-        long misfireMillis = Long.parseLong(property(context, "quartz.misfire-threshold-ms"));
-        String schedulerName = property(context, "quartz.scheduler-name");
+        String scheduler = schedulerName.trim();
         clusteredQuartz(context, context.getComponent("quartz", QuartzComponent.class),
-                new ClusteredScheduler(dataSource, schedulerName, checkinMillis, misfireMillis),
-                Boolean.parseBoolean(property(context, "summaries.enabled")));
+                new ClusteredScheduler(dataSource, scheduler, checkinMillis, misfireMillis), summariesEnabled);
         QuartzComponent catchUpQuartz = new QuartzComponent();
-        context.addComponent("quartz-catch-up", catchUpQuartz);
+        context.addComponent(CATCH_UP_QUARTZ, catchUpQuartz);
         clusteredQuartz(context, catchUpQuartz,
-                new ClusteredScheduler(dataSource, schedulerName + "-catch-up", checkinMillis, misfireMillis),
-                Boolean.parseBoolean(property(context, "catchup.scheduled")));
+                new ClusteredScheduler(dataSource, scheduler + "-catch-up", checkinMillis, misfireMillis), catchUpScheduled);
 
-        String demo = property(context, "demo.enabled");
+        String demo = demoEnabled.trim();
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
-            DemoWorkspace.seed(dataSource, property(context, "demo.phone-number-id"),
-                    property(context, "demo.webhook-secret"), property(context, "demo.api-token"));
+            DemoWorkspace.seed(dataSource, demoPhoneNumberId.trim(), demoWebhookSecret.trim(), demoApiToken.trim());
         }
     }
 
@@ -176,10 +205,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.addService(scheduler, true, true);
         component.setScheduler(scheduler.scheduler());
         component.setAutoStartScheduler(enabled);
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.getPropertiesComponent().resolveProperty(key).orElse("").trim();
     }
 
     @BindToRegistry("errorResponses")

@@ -64,7 +64,7 @@ public final class BulkReplay implements AggregationStrategy {
     }
 
     /** {"reason": "...", "limit": n}: the reason exactly as the dead letters show it; limit optional, 1 or more. */
-    public Progress start(@Body Map<String, Object> request) {
+    public Progress start(Map<String, Object> request) {
         JsonRequests.onlyFields(request, FIELDS);
         String reason = JsonRequests.text(request, "reason", MAX_REASON, true);
         Object limit = request.get("limit");

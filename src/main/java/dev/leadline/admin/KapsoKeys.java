@@ -16,8 +16,6 @@ import javax.crypto.spec.SecretKeySpec;
 
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
-import org.apache.camel.Body;
-import org.apache.camel.Variable;
 
 /**
  * A workspace's Kapso API key at rest: AES-256-GCM under a key derived (SHA-256) from
@@ -47,8 +45,11 @@ public final class KapsoKeys {
         }
     }
 
-    /** PUT /api/admin/workspaces/{id}/kapso-key {"apiKey": "..."}: the parameters of set-kapso-key.sql. */
-    public Map<String, Object> set(@Body Map<String, Object> request, @Variable("workspaceId") long workspaceId) {
+    /**
+     * PUT /api/admin/workspaces/{id}/kapso-key {"apiKey": "..."}: the parameters of set-kapso-key.sql; 400 for
+     * another field, or a key missing, too long or not printable ASCII.
+     */
+    public Map<String, Object> set(Map<String, Object> request, long workspaceId) {
         JsonRequests.onlyFields(request, Set.of("apiKey"));
         String apiKey = JsonRequests.text(request, "apiKey", MAX_KEY_LENGTH, true);
         if (apiKey.isBlank() || !apiKey.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
@@ -59,7 +60,7 @@ public final class KapsoKeys {
     }
 
     /** DELETE /api/admin/workspaces/{id}/kapso-key: the parameters that clear it. */
-    public Map<String, Object> clear(@Variable("workspaceId") long workspaceId) {
+    public Map<String, Object> clear(long workspaceId) {
         return params(workspaceId, null);
     }
 

@@ -13,8 +13,6 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import dev.leadline.api.ApiTokens;
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
-import org.apache.camel.Body;
-import org.apache.camel.Variable;
 
 /**
  * Validates the admin API's workspace requests and issues API tokens: a token is shown once, and only
@@ -27,7 +25,8 @@ public final class WorkspaceRequests {
     static final int MIN_SECRET = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    public Map<String, Object> create(@Body Map<String, Object> request) {
+    /** The parameters of insert-workspace.sql and the new token: 400 for an unknown, missing or bad field. */
+    public Map<String, Object> create(Map<String, Object> request) {
         JsonRequests.onlyFields(request, CREATE_FIELDS);
         Map<String, Object> params = new HashMap<>();
         params.put("name", JsonRequests.text(request, "name", 200, true));
@@ -42,7 +41,8 @@ public final class WorkspaceRequests {
         return withNewToken(params);
     }
 
-    public Map<String, Object> update(@Body Map<String, Object> request, @Variable("workspaceId") long workspaceId) {
+    /** The parameters of update-workspace.sql: 400 for an unknown or bad field, or none at all. */
+    public Map<String, Object> update(Map<String, Object> request, long workspaceId) {
         JsonRequests.onlyFields(request, UPDATE_FIELDS);
         if (request.isEmpty()) {
             throw ApiException.badRequest("nothing to change: send one of " + UPDATE_FIELDS);
@@ -59,7 +59,8 @@ public final class WorkspaceRequests {
         return params;
     }
 
-    public Map<String, Object> newToken(@Body Map<String, Object> request, @Variable("workspaceId") long workspaceId) {
+    /** The parameters of issue-token.sql and the new token: 400 for a field other than revokeExisting. */
+    public Map<String, Object> newToken(Map<String, Object> request, long workspaceId) {
         JsonRequests.onlyFields(request, Set.of("revokeExisting"));
         Map<String, Object> params = new HashMap<>();
         params.put("workspaceId", workspaceId);
@@ -71,19 +72,13 @@ public final class WorkspaceRequests {
         return JsonRequests.id(id, "workspace id");
     }
 
-    public void requireFound(@Body Object row) {
+    /** 404 when the statement found no such workspace. */
+    public void requireFound(Object row) {
         ApiException.requireFound(row, "no such workspace");
     }
 
-    public void requireCreated(@Body Object row, @Variable("create") Map<String, Object> create) {
-        if (row == null) {
-            throw new ApiException(409, "conflict", "phone_number_id " + create.get("phoneNumberId")
-                    + " already belongs to a workspace");
-        }
-    }
-
     /** Adds the token, to show once, to what the SQL answered. */
-    public Map<String, Object> withToken(@Body Map<String, Object> row, String token) {
+    public Map<String, Object> withToken(Map<String, Object> row, String token) {
         Map<String, Object> answer = new LinkedHashMap<>(row);
         answer.put("apiToken", token);
         answer.put("apiTokenNote", "shown once: only its hash is stored");

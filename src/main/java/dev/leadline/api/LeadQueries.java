@@ -9,9 +9,7 @@ import java.util.Set;
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.web.ApiException;
 import dev.leadline.web.JsonRequests;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
-import org.apache.camel.Variable;
+import dev.leadline.web.NotFound;
 
 /**
  * Validates the query parameters of the lead read API and turns them into the named SQL parameters
@@ -19,9 +17,9 @@ import org.apache.camel.Variable;
  */
 public final class LeadQueries {
 
-    /** merge and identity_change are the identity model's system notes (added_by system-identity). */
-    static final Set<String> NOTE_KINDS = Set.of("daily_summary", "manual", "status_change", "merge", "identity_change");
-    static final Set<String> STATUSES = Set.of("new", "contacted", "qualified", "proposal", "won", "lost");
+    /** Both from the API contract (openapi/leadline.yaml), their one home. */
+    static final Set<String> NOTE_KINDS = ApiContract.NOTE_KINDS;
+    static final Set<String> STATUSES = ApiContract.LEAD_STATUSES;
 
     private final PhoneCanonicalizer phones;
 
@@ -29,14 +27,9 @@ public final class LeadQueries {
         this.phones = phones;
     }
 
-    /** GET /api/leads: status, activeSince, q, cursor, limit. */
-    public Map<String, Object> leadList(@Variable("workspaceId") long workspaceId,
-                                        @Variable("defaultCountry") String defaultCountry,
-                                        @Header("status") String status,
-                                        @Header("activeSince") String activeSince,
-                                        @Header("q") String q,
-                                        @Header("cursor") String cursor,
-                                        @Header("limit") String limit) {
+    /** GET /api/leads: status, activeSince, q, cursor, limit; 400 for any of them out of range. */
+    public Map<String, Object> leadList(long workspaceId, String defaultCountry, String status, String activeSince,
+                                        String q, String cursor, String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + STATUSES);
@@ -78,27 +71,21 @@ public final class LeadQueries {
         return params;
     }
 
-    /** GET /api/leads/{id}/messages: cursor, limit. */
-    public Map<String, Object> messagePage(@Variable("workspaceId") long workspaceId,
-                                           @Header("id") String leadId,
-                                           @Header("cursor") String cursor,
-                                           @Header("limit") String limit) {
+    /** GET /api/leads/{id}/messages: cursor, limit (400 when out of range). */
+    public Map<String, Object> messagePage(long workspaceId, long leadId, String cursor, String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
-        params.put("leadId", leadId(leadId));
+        params.put("leadId", leadId);
         return params;
     }
 
-    /** GET /api/leads/{id}/timeline: kind, from and to (local dates, inclusive), cursor, limit. */
-    public Map<String, Object> timelinePage(@Variable("workspaceId") long workspaceId,
-                                            @Variable("timeZone") String timeZone,
-                                            @Header("id") String leadId,
-                                            @Header("kind") String kind,
-                                            @Header("from") String from,
-                                            @Header("to") String to,
-                                            @Header("cursor") String cursor,
-                                            @Header("limit") String limit) {
+    /**
+     * GET /api/leads/{id}/timeline: kind, from and to (local dates of the workspace's time zone, inclusive),
+     * cursor, limit; 400 for any of them out of range, or to before from.
+     */
+    public Map<String, Object> timelinePage(long workspaceId, String timeZone, long leadId, String kind,
+                                            String from, String to, String cursor, String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
-        params.put("leadId", leadId(leadId));
+        params.put("leadId", leadId);
         if (kind != null && !NOTE_KINDS.contains(kind)) {
             throw ApiException.badRequest("kind must be one of " + NOTE_KINDS);
         }
@@ -117,7 +104,8 @@ public final class LeadQueries {
         return params;
     }
 
-    public long leadId(@Header("id") String id) {
+    /** The {id} of the path: 400 when it is not a positive number. */
+    public long leadId(String id) {
         return JsonRequests.id(id, "lead id");
     }
 
@@ -126,14 +114,14 @@ public final class LeadQueries {
      * means the lead is not in the caller's workspace (404); the one row of NULLs of a lead with an
      * empty page is dropped.
      */
-    public List<Map<String, Object>> rowsOfLead(@Body List<Map<String, Object>> rows) {
+    public List<Map<String, Object>> rowsOfLead(List<Map<String, Object>> rows) {
         if (rows.isEmpty()) {
-            throw ApiException.notFound("no such lead");
+            throw new NotFound("no such lead");
         }
         return rows.size() == 1 && rows.get(0).get("id") == null ? List.of() : rows;
     }
 
-    /** A lead of another workspace is answered exactly like one that does not exist. */
+    /** 404 when there is no such lead: one of another workspace is answered exactly like one that does not exist. */
     public void requireLead(Object row) {
         ApiException.requireFound(row, "no such lead");
     }
@@ -144,7 +132,7 @@ public final class LeadQueries {
      */
     public Map<String, Object> requireLeadOrMerge(Map<String, Object> lead, Long mergedInto, long leadId) {
         if (lead == null && mergedInto != null) {
-            throw ApiException.notFound("lead " + leadId + " was merged into lead " + mergedInto);
+            throw new NotFound("lead " + leadId + " was merged into lead " + mergedInto);
         }
         requireLead(lead);
         return lead;

@@ -5,14 +5,14 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.Conflict;
 import dev.leadline.web.JsonRequests;
-import org.apache.camel.Body;
-import org.apache.camel.Header;
-import org.apache.camel.Variable;
+import dev.leadline.web.PreconditionRequired;
 
 /**
- * PATCH /api/leads/{id}: checks the request against the lead as it is (version precondition, status
- * workflow) and turns it into the parameters of update-lead.sql.
+ * PATCH /api/leads/{id}: the checks of a change against the lead as it is, one step each in the route
+ * update-lead (known fields 400, version precondition 428/400/409, status 400, workflow 422), and the
+ * parameters of update-lead.sql.
  */
 public final class LeadUpdates {
 
@@ -26,27 +26,58 @@ public final class LeadUpdates {
         this.workflow = workflow;
     }
 
-    public Map<String, Object> plan(@Body Map<String, Object> request,
-                                    @Variable("current") Map<String, Object> current,
-                                    @Variable("workspaceId") long workspaceId,
-                                    @Header("If-Match") String ifMatch) {
+    /** 400 for a field PATCH does not know. */
+    public void requireKnownFields(Map<String, Object> request) {
         JsonRequests.onlyFields(request, FIELDS);
-        long currentVersion = ((Number) current.get("version")).longValue();
-        long expected = expectedVersion(ifMatch, request.get("version"));
+    }
+
+    /**
+     * The version the caller read: If-Match: "3" (the ETag of GET /api/leads/{id}), or "version": 3 in the
+     * body. 428 when neither is sent, 400 when it is not a version.
+     */
+    public long expectedVersion(String ifMatch, Object bodyVersion) {
+        String raw = ifMatch != null ? ifMatch.replace("W/", "").replace("\"", "").trim()
+                : bodyVersion == null ? null : bodyVersion.toString();
+        if (raw == null || raw.isEmpty()) {
+            throw new PreconditionRequired(
+                    "send If-Match with the lead's ETag (its version), so that a concurrent change is not lost");
+        }
+        try {
+            return Long.parseLong(raw);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("If-Match must be the lead's ETag, e.g. \"3\"");
+        }
+    }
+
+    /** 409 when the lead was changed since the caller read it (the answer carries the current version). */
+    public void requireCurrentVersion(long expected, Map<String, Object> current) {
+        long currentVersion = version(current);
         if (expected != currentVersion) {
             throw conflict(currentVersion);
         }
-        String from = (String) current.get("status");
-        String to = JsonRequests.text(request, "status", 50, false);
+    }
+
+    /** The status asked for, or null when the request does not change it; 400 when it is not a short string. */
+    public String status(Map<String, Object> request) {
+        return JsonRequests.text(request, "status", 50, false);
+    }
+
+    /** 422 when the workflow does not lead from the current status to the one asked for. */
+    public void requireAllowedChange(String from, String to) {
         if (to != null) {
             workflow.requireAllowed(from, to);
         }
+    }
+
+    /** The parameters of update-lead.sql, once the checks above passed; 400 for a bad name or author. */
+    public Map<String, Object> plan(Map<String, Object> request, Map<String, Object> current, long workspaceId, String to) {
+        String from = (String) current.get("status");
         String name = JsonRequests.text(request, "name", MAX_NAME, false);
         Map<String, Object> params = new HashMap<>();
         boolean statusChanges = to != null && !to.equals(from);
         params.put("leadId", current.get("id"));
         params.put("workspaceId", workspaceId);
-        params.put("expectedVersion", currentVersion);
+        params.put("expectedVersion", version(current));
         params.put("statusFrom", statusChanges ? from : null);
         params.put("statusTo", statusChanges ? to : null);
         params.put("name", name);
@@ -56,30 +87,20 @@ public final class LeadUpdates {
         return params;
     }
 
+    /** 409 when the update found another version: a concurrent change won between the read and the write. */
+    public void requireUpdated(Object updated, Map<String, Object> current) {
+        if (updated == null) {
+            throw conflict(version(current) + 1);
+        }
+    }
+
     /** The optimistic lock lost: someone changed the lead since the caller read it. */
-    public static ApiException conflict(long currentVersion) {
-        return new ApiException(409, "conflict", "the lead was changed since you read it: read it again and reapply",
+    static Conflict conflict(long currentVersion) {
+        return new Conflict("the lead was changed since you read it: read it again and reapply",
                 Map.of("currentVersion", currentVersion));
     }
 
-    public void requireUpdated(@Body Object updated, @Variable("current") Map<String, Object> current) {
-        if (updated == null) {
-            throw conflict(((Number) current.get("version")).longValue() + 1);
-        }
-    }
-
-    /** If-Match: "3" (the ETag of GET /api/leads/{id}), or "version": 3 in the body. */
-    static long expectedVersion(String ifMatch, Object bodyVersion) {
-        String raw = ifMatch != null ? ifMatch.replace("W/", "").replace("\"", "").trim()
-                : bodyVersion == null ? null : bodyVersion.toString();
-        if (raw == null || raw.isEmpty()) {
-            throw new ApiException(428, "precondition_required",
-                    "send If-Match with the lead's ETag (its version), so that a concurrent change is not lost");
-        }
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("If-Match must be the lead's ETag, e.g. \"3\"");
-        }
+    private static long version(Map<String, Object> current) {
+        return ((Number) current.get("version")).longValue();
     }
 }

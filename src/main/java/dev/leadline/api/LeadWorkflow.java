@@ -3,21 +3,15 @@ package dev.leadline.api;
 import java.util.List;
 import java.util.Map;
 
-import dev.leadline.web.ApiException;
+import dev.leadline.web.Unprocessable;
 
 /**
- * The lead status workflow: new → contacted → qualified → proposal → won | lost. Lost can be reached
- * from any open status, and a closed lead (won or lost) can be reopened to contacted.
+ * The lead status workflow: which status may follow which, as the API contract's x-lead-workflow says.
  */
 public final class LeadWorkflow {
 
-    static final Map<String, List<String>> NEXT = Map.of(
-            "new", List.of("contacted", "lost"),
-            "contacted", List.of("qualified", "lost"),
-            "qualified", List.of("proposal", "lost"),
-            "proposal", List.of("won", "lost"),
-            "won", List.of("contacted"),
-            "lost", List.of("contacted"));
+    /** The API contract's x-lead-workflow (openapi/leadline.yaml): the statuses and their ways on, in one home. */
+    static final Map<String, List<String>> NEXT = ApiContract.LEAD_WORKFLOW;
 
     public List<String> next(String from) {
         return NEXT.getOrDefault(from, List.of());
@@ -36,8 +30,8 @@ public final class LeadWorkflow {
         }
     }
 
-    private ApiException notAllowed(String from, String why) {
-        return new ApiException(422, "transition_not_allowed", why + "; from " + from + " it can go to " + next(from),
+    private Unprocessable notAllowed(String from, String why) {
+        return new Unprocessable("transition_not_allowed", why + "; from " + from + " it can go to " + next(from),
                 Map.of("status", from, "allowed", next(from)));
     }
 }

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadline.web.ApiException;
-import org.apache.camel.Header;
 
 /**
  * Cuts a query result (fetched with one row more than the page size) into a page and the cursor of
@@ -16,8 +15,10 @@ import org.apache.camel.Header;
  */
 public final class Pages {
 
-    static final int DEFAULT_LIMIT = 50;
-    static final int MAX_LIMIT = 200;
+    /** From the API contract's limit parameter (openapi/leadline.yaml), their one home. */
+    static final int MIN_LIMIT = ApiContract.MIN_PAGE_SIZE;
+    static final int DEFAULT_LIMIT = ApiContract.DEFAULT_PAGE_SIZE;
+    static final int MAX_LIMIT = ApiContract.MAX_PAGE_SIZE;
 
     /** The SQL parameters of a page request: limit, fetch (limit + 1), cursorAt and cursorId. */
     public static Map<String, Object> params(String cursor, String limit) {
@@ -32,7 +33,7 @@ public final class Pages {
     }
 
     /** For endpoints other than the lead API's: cursor and limit from the query. */
-    public Map<String, Object> request(@Header("cursor") String cursor, @Header("limit") String limit) {
+    public Map<String, Object> request(String cursor, String limit) {
         return params(cursor, limit);
     }
 
@@ -42,13 +43,13 @@ public final class Pages {
         }
         try {
             int value = Integer.parseInt(limit);
-            if (value >= 1 && value <= MAX_LIMIT) {
+            if (value >= MIN_LIMIT && value <= MAX_LIMIT) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw ApiException.badRequest("limit must be a whole number from 1 to " + MAX_LIMIT);
+        throw ApiException.badRequest("limit must be a whole number from " + MIN_LIMIT + " to " + MAX_LIMIT);
     }
 
     /** A whole, unpaginated list in the same shape as a page. */

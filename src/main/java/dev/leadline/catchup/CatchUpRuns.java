@@ -11,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.leadline.api.QueryDates;
 import dev.leadline.web.ApiException;
+import dev.leadline.web.Conflict;
+import dev.leadline.web.NotFound;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,12 +36,12 @@ public final class CatchUpRuns {
     /** The one workspace a manual catch-up names: 404 when there is none, 409 when it has no key. */
     public Map<String, Object> requireCatchUpable(java.util.List<Map<String, Object>> rows) {
         if (rows == null || rows.isEmpty()) {
-            throw new ApiException(404, "not_found", "no such workspace");
+            throw new NotFound("no such workspace");
         }
         Map<String, Object> workspace = rows.get(0);
         if (workspace.get("keyEnc") == null) {
             Object id = workspace.get("workspaceId");
-            throw new ApiException(409, "conflict", "workspace " + id + " has no Kapso API key: PUT /api/admin/workspaces/"
+            throw new Conflict("workspace " + id + " has no Kapso API key: PUT /api/admin/workspaces/"
                     + id + "/kapso-key first");
         }
         return workspace;

@@ -8,12 +8,10 @@ import java.util.Objects;
 /**
  * An identity change (Meta user_changed_number / user_changed_user_id / user_id_update, Kapso
  * contact.identity_changed) as the lead's timeline tells it, and what becomes of one that no known lead
- * matches (WHATSAPP_IDENTITIES.md §4, §5, §7 rule 6). The change itself is applied by change-identity.sql.
+ * matches (WHATSAPP_IDENTITIES.md §4, §5, §7 rule 6: kept as a dead letter by intake-store.yaml). The change
+ * itself is applied by change-identity.sql.
  */
 public final class IdentityChanges {
-
-    /** The reason kept with an identity change that names no lead we know: replayable once the lead exists. */
-    static final String NO_LEAD = "identity change for no known lead";
 
     /** Fills in the item's timeline note, e.g. "Phone changed from +62… to +62…; BSUID now ID.… (WhatsApp user_changed_number)". */
     public Map<String, Object> describe(Map<String, Object> item) {
@@ -26,13 +24,6 @@ public final class IdentityChanges {
         }
         String told = parts.isEmpty() ? "Identity confirmed, unchanged" : String.join("; ", parts);
         item.put(IntakeItem.IDENTITY_NOTE, told + " (" + item.get(IntakeItem.IDENTITY_ORIGIN) + ")");
-        return item;
-    }
-
-    /** An identity change no lead matches: kept whole as a dead letter, to be replayed once its lead exists. */
-    public Map<String, Object> keptForNoLead(Map<String, Object> item) {
-        item.put(IntakeItem.ACTION, IntakeItem.DEAD_LETTER);
-        item.put(IntakeItem.REASON, NO_LEAD);
         return item;
     }
 

@@ -56,6 +56,13 @@ public final class IntakeItem {
     public static final String VERIFIED_BY = "verifiedBy";
     public static final String VERIFIED_WORKSPACE_ID = "verifiedWorkspaceId";
     public static final String VERIFIED_PHONE_NUMBER_ID = "verifiedPhoneNumberId";
+    /**
+     * Whom the item is for, as IntakeTriage.route found (e.g. "workspace": trusted for its workspace;
+     * "unknown-number"): intake-store.yaml's dead-letter rules branch on it.
+     */
+    public static final String ROUTING = "routing";
+    /** The default country of the workspace a trusted item is for: its phones are read in it. */
+    public static final String COUNTRY = "defaultCountry";
     /** An update-message item (MessageUpdates): status, edit or revoke of the message WAMID names, at SENT_AT. */
     public static final String UPDATE_KIND = "updateKind";
     public static final String STATUS = "status";

@@ -8,7 +8,6 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.web.ApiException;
-import org.apache.camel.Header;
 
 /**
  * Reads a Kapso payload-v2 delivery, single or batched, into intake items. The event name comes from
@@ -44,7 +43,7 @@ public final class KapsoEvents {
      * The business number the delivery is for, as the parameters of the workspace lookup: it selects
      * the workspace, and so the signing secret.
      */
-    public Map<String, Object> deliveryKey(JsonNode root, @Header(BATCH_HEADER) Object batchHeader) {
+    public Map<String, Object> deliveryKey(JsonNode root, Object batchHeader) {
         // A batch header on a body with no 'data' is refused by read (400), once the signature is checked.
         JsonNode first = isBatch(root, batchHeader) && root.path("data").isArray() ? root.path("data").path(0) : root;
         String id = WhatsAppMessages.textOrNull(first.path("phone_number_id"));
@@ -94,10 +93,9 @@ public final class KapsoEvents {
 
     /**
      * X-Webhook-Event as one event name, or null when none was sent; a repeated or comma-joined header
-     * is refused. Bound by annotation to get the header as received: a repeated header is a list, which
-     * a simple expression would quietly reduce to its first value.
+     * is refused. The header as received: a repeated header is a list.
      */
-    public String eventName(@Header("X-Webhook-Event") Object header) {
+    public String eventName(Object header) {
         Object value = header;
         if (value instanceof Collection<?> values) {
             if (values.size() > 1) {

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.Conflict;
 import dev.leadline.web.JsonRequests;
 
 /** Validates the parameters of a manual summary run (POST /api/summaries/run). */
@@ -107,7 +108,7 @@ public final class SummaryRequests {
      */
     public void requireOpened(Long runId, Long runningRunId) {
         if (runId == null) {
-            throw new ApiException(409, "conflict", "a summary run of the same days is already running"
+            throw new Conflict("a summary run of the same days is already running"
                     + (runningRunId == null ? "" : ": follow GET /api/summaries/runs/" + runningRunId),
                     runningRunId == null ? Map.of() : Map.of("runId", runningRunId));
         }

@@ -2,7 +2,12 @@ package dev.leadline.web;
 
 import java.util.Map;
 
-/** A request that cannot be served, with the HTTP status and the JSON error it is answered with. */
+/**
+ * A request that cannot be served, with the HTTP status and the JSON error it is answered with. The outcomes
+ * a route decides are typed subclasses that carry their status (BadRequest, Unauthorized, Forbidden, NotFound,
+ * Conflict, Unprocessable, PreconditionRequired), so a route can raise them with {@code throwException}; the
+ * factories below return them. The cheap edge checks (413, 415, 429) and 503/500 use this class directly.
+ */
 public class ApiException extends RuntimeException {
 
     private final int status;
@@ -49,15 +54,15 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException badRequest(String detail) {
-        return new ApiException(400, "bad_request", detail);
+        return new BadRequest(detail);
     }
 
     public static ApiException unauthorized(String detail) {
-        return new ApiException(401, "unauthorized", detail);
+        return new Unauthorized(detail);
     }
 
     public static ApiException notFound(String detail) {
-        return new ApiException(404, "not_found", detail);
+        return new NotFound(detail);
     }
 
     /** A row a query found, or 404 with the detail when there is none. */

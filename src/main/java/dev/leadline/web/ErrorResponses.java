@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,20 +18,24 @@ public final class ErrorResponses {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
-    public Map<String, Object> render(Exchange exchange) {
-        Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /**
+     * The answer to the failure, on the message the caller gets: the status (the ApiException's, typed or
+     * not; 503 for an unavailable database; else 500), only the headers it needs, and the body; a 5xx is logged.
+     */
+    public Map<String, Object> render(Throwable failure, Exchange exchange) {
+        Message message = exchange.getMessage();
         ApiException problem = classify(failure);
         if (problem.status() >= 500) {
             // Method, path and messages may carry request data: escaped, so they cannot forge a log line.
-            LOG.warn("{} {} failed with {}: {} (root cause: {})", LogSafe.escape(exchange.getIn().getHeader(Exchange.HTTP_METHOD)),
-                    LogSafe.escape(exchange.getIn().getHeader(Exchange.HTTP_PATH)), problem.status(), LogSafe.escape(failure),
+            LOG.warn("{} {} failed with {}: {} (root cause: {})", LogSafe.escape(message.getHeader(Exchange.HTTP_METHOD)),
+                    LogSafe.escape(message.getHeader(Exchange.HTTP_PATH)), problem.status(), LogSafe.escape(failure),
                     LogSafe.escape(rootCause(failure)),
                     problem.status() == 500 ? failure : null);
         }
-        exchange.getMessage().removeHeaders("*");
-        problem.headers().forEach(exchange.getMessage()::setHeader);
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
-        exchange.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.removeHeaders("*");
+        problem.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, problem.status());
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", problem.error());
         body.put("detail", problem.detail());

@@ -5,8 +5,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import org.apache.camel.Exchange;
-import org.apache.camel.Header;
 
 /**
  * Reads a REST request body: a JSON object, with only the fields the endpoint knows (a misspelt field
@@ -22,13 +20,18 @@ public final class JsonRequests {
         this.json = new StrictJson(maxDepth);
     }
 
-    /** The body as a JSON object; an empty body is an empty object (every field absent). */
-    public Map<String, Object> object(@Header(Exchange.CONTENT_TYPE) String contentType, Exchange exchange) {
-        if (exchange.getMessage().getBody() instanceof Map<?, ?>) {
-            // the HTTP server already read a form post into a map: not JSON
+    /** A form post, which the HTTP server has already read into a map, is not JSON: 415. */
+    public void requireNotForm(Object body, String contentType) {
+        if (body instanceof Map<?, ?>) {
             guard.requireJson(contentType);
         }
-        byte[] body = exchange.getMessage().getBody(byte[].class);
+    }
+
+    /**
+     * The body as a JSON object (415 for another content type, 413 over the limit, 400 if malformed); an
+     * empty body is an empty object (every field absent). Camel converts the request body to bytes.
+     */
+    public Map<String, Object> object(byte[] body, String contentType) {
         if (body == null || body.length == 0) {
             return Map.of();
         }

@@ -26,6 +26,8 @@ class BsuidIntakeTest {
     static final String RIZKY = "ID.2093847561029384";
     static final String RIZKY_PARENT = "ID.ENT.7735102938475610";
     static final String SENT = "whatsapp.message.sent";
+    /** The reason kept with a message that names no customer (intake-store.yaml's rule). */
+    static final String NO_IDENTITY = "no customer phone number or BSUID";
 
     static LeadlineApp app;
 
@@ -170,7 +172,7 @@ class BsuidIntakeTest {
         assertEquals(lead, t.count("SELECT lead_id FROM message WHERE workspace_id = ? AND wamid = ?", bareId));
         assertEquals("outbound", t.one("SELECT direction FROM message WHERE workspace_id = ? AND wamid = ?", replyId));
         assertEquals(0, t.count("SELECT count(*) FROM message WHERE workspace_id = ? AND wamid = ?", nobodyId));
-        assertEquals(IntakeTriage.NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + nobodyId));
+        assertEquals(NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + nobodyId));
     }
 
     @Test
@@ -233,8 +235,8 @@ class BsuidIntakeTest {
         assertEquals(0, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
         assertEquals(0, t.count("SELECT count(*) FROM message WHERE workspace_id = ?"));
         assertEquals(0, t.count("SELECT count(*) FROM conversation WHERE workspace_id = ?"));
-        assertEquals(IntakeTriage.NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "meta:" + metaId));
-        assertEquals(IntakeTriage.NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + kapsoId));
+        assertEquals(NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "meta:" + metaId));
+        assertEquals(NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + kapsoId));
     }
 
     @Test
@@ -258,8 +260,8 @@ class BsuidIntakeTest {
         assertEquals(1, counts(t.meta(phoneShaped)).get("deadLettered").asInt());
         assertEquals(1, counts(t.meta(withPhone)).get("stored").asInt());
 
-        assertEquals(IntakeTriage.NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + lowerId));
-        assertEquals(IntakeTriage.NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "meta:" + phoneShapedId));
+        assertEquals(NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "kapso:" + lowerId));
+        assertEquals(NO_IDENTITY, app.queryString("SELECT reason FROM dead_letter WHERE dedup_key = ?", "meta:" + phoneShapedId));
         assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
         assertEquals("+6281377788899", t.one("SELECT phone FROM lead WHERE workspace_id = ?"));
         assertNull(t.one("SELECT bsuid FROM lead WHERE workspace_id = ?"));
