@@ -35,9 +35,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.TestPorts;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
-import org.apache.camel.test.AvailablePortFinder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class HttpEdgeHardeningTest {
 
     @BeforeAll
     static void start() throws Exception {
-        managementPort = AvailablePortFinder.getNextAvailable();
+        managementPort = TestPorts.next();
         app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
                 "admin.token", ADMIN,
                 "meta.verify-token", LeadlineApp.META_VERIFY_TOKEN,

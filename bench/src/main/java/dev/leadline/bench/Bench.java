@@ -1,5 +1,6 @@
 package dev.leadline.bench;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 
@@ -48,7 +49,9 @@ public final class Bench {
         }
         if (which.equals("read") || which.equals("all") || smoke) {
             ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
-                    Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 1 : 20), table);
+                    Options.integer(o, "rate", smoke ? 20 : 200),
+                    // eight workloads: a smoke run gives each a third of a second
+                    smoke ? Duration.ofMillis(300) : Duration.ofSeconds(Options.integer(o, "seconds", 20)), table);
         }
         if (which.equals("oversize") || which.equals("all") || smoke) {
             OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);

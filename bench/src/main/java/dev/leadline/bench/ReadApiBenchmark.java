@@ -29,7 +29,7 @@ final class ReadApiBenchmark {
     private ReadApiBenchmark() {
     }
 
-    static void run(int leads, int notes, int rate, int seconds, Table table) throws Exception {
+    static void run(int leads, int notes, int rate, Duration phase, Table table) throws Exception {
         try (ServiceProcess service = ServiceProcess.start("read-api", Map.of(), List.of())) {
             Seed.leads(service, leads, Instant.now().toString());
             long first = Seed.count(service, "SELECT min(id) FROM lead");
@@ -85,8 +85,8 @@ final class ReadApiBenchmark {
             workloads.put("GET /api/leads?q=@<username>", i -> get(service, "/api/leads?q=%40user."
                     + (firstWithUsername + 5L * next(random, leads / 5))));
             for (Map.Entry<String, IntFunction<Load.Call>> w : workloads.entrySet()) {
-                load.openLoop(rate, Duration.ofMillis(Math.max(250, seconds * 250L)), w.getValue()); // warm-up, a quarter
-                Load.Result r = load.openLoop(rate, Duration.ofSeconds(seconds), w.getValue());
+                load.openLoop(rate, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), w.getValue()); // warm-up, a quarter
+                Load.Result r = load.openLoop(rate, phase, w.getValue());
                 table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
                         String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", r.p50(), r.p99(), r.failures()),
                         "p99 < 10 ms", String.format("%.2f", r.p99() / 10));
