@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * An identity change (Meta user_changed_number / user_changed_user_id / user_id_update, Kapso
  * contact.identity_changed) as the lead's timeline tells it, and what becomes of one that no known lead
- * matches (WHATSAPP_IDENTITIES.md §4, §5, §7 rule 6: kept as a dead letter by intake-store.yaml). The change
+ * matches (WHATSAPP_IDENTITIES.md §4, §5, §7 rule 6: kept as a dead letter by intake-store.camel.yaml). The change
  * itself is applied by change-identity.sql.
  */
 public final class IdentityChanges {

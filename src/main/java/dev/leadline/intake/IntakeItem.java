@@ -58,7 +58,7 @@ public final class IntakeItem {
     public static final String VERIFIED_PHONE_NUMBER_ID = "verifiedPhoneNumberId";
     /**
      * Whom the item is for, as IntakeTriage.route found (e.g. "workspace": trusted for its workspace;
-     * "unknown-number"): intake-store.yaml's dead-letter rules branch on it.
+     * "unknown-number"): intake-store.camel.yaml's dead-letter rules branch on it.
      */
     public static final String ROUTING = "routing";
     /** The default country of the workspace a trusted item is for: its phones are read in it. */

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The Java half of the intake's triage of one authentic item; intake-store.yaml holds the other half, the
+ * The Java half of the intake's triage of one authentic item; intake-store.camel.yaml holds the other half, the
  * rules that keep an item as a dead letter, each a choice branch with its reason. {@link #route} says which
  * workspace the item is for and whether that workspace's secret (or the fallback secret) vouches for it;
  * {@link #normalise} puts a trusted item's phones, name and text in the form the SQL stores;
@@ -17,7 +17,7 @@ import java.util.Objects;
 public final class IntakeTriage {
 
     /**
-     * The item's routing verdict ({@link IntakeItem#ROUTING}), on which intake-store.yaml branches. Only
+     * The item's routing verdict ({@link IntakeItem#ROUTING}), on which intake-store.camel.yaml branches. Only
      * {@link #TRUSTED} items go on to be stored; the others are dead letters (or ignored, for events we do not store).
      */
     static final String TRUSTED = "workspace";

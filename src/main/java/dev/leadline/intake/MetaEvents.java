@@ -137,7 +137,7 @@ public final class MetaEvents {
             ignored.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
             if (phoneNumberId == null) {
                 // An account-level change (account_update, message_template_status_update, ...): no business
-                // number, so kept whole (intake-store.yaml keeps it as a dead letter, reason account-level).
+                // number, so kept whole (intake-store.camel.yaml keeps it as a dead letter, reason account-level).
                 ignored.put(IntakeItem.PAYLOAD, singleChangeDelivery(root, entry, change).toString());
             }
             items.add(ignored);

@@ -17,7 +17,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
  */
 public final class Meters {
 
-    /** The LLM call timer of routes/daily-summaries.yaml, published as a histogram. */
+    /** The LLM call timer of routes/daily-summaries.camel.yaml, published as a histogram. */
     static final String LLM_CALLS = "leadline.llm.calls";
 
     private Meters() {

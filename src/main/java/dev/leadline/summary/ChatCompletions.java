@@ -11,7 +11,7 @@ import dev.leadline.outbound.RetryAfter;
 /**
  * Reads an OpenAI-format chat completion answer into a note, or says why there is none: an error status
  * is thrown with the status, the provider's Retry-After and the setting to check (which statuses are
- * retried is decided in routes/error-handling.yaml); a 200 answer we cannot use is thrown as transient.
+ * retried is decided in routes/error-handling.camel.yaml); a 200 answer we cannot use is thrown as transient.
  */
 public final class ChatCompletions {
 

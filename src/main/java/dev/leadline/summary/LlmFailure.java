@@ -3,7 +3,7 @@ package dev.leadline.summary;
 import dev.leadline.outbound.RetryAfter;
 
 /**
- * A failed call to the LLM. Whether it is retried is decided in routes/error-handling.yaml (llm-retries):
+ * A failed call to the LLM. Whether it is retried is decided in routes/error-handling.camel.yaml (llm-retries):
  * an {@link HttpError} by its status, a {@link Transient} always.
  */
 public class LlmFailure extends RuntimeException {

@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * The facts of a lead's day for the prompt, and the OpenAI-format chat request around the prompt. The
  * words themselves are the team's to edit: summary/system-prompt.txt and summary/user-prompt.txt, simple
- * templates that routes/daily-summaries.yaml fills with these facts. The lead's messages are data, not
+ * templates that routes/daily-summaries.camel.yaml fills with these facts. The lead's messages are data, not
  * instructions: the template fences them between transcript markers, which a message cannot forge.
  */
 public final class SummaryPrompt {

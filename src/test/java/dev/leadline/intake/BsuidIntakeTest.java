@@ -26,7 +26,7 @@ class BsuidIntakeTest {
     static final String RIZKY = "ID.2093847561029384";
     static final String RIZKY_PARENT = "ID.ENT.7735102938475610";
     static final String SENT = "whatsapp.message.sent";
-    /** The reason kept with a message that names no customer (intake-store.yaml's rule). */
+    /** The reason kept with a message that names no customer (intake-store.camel.yaml's rule). */
     static final String NO_IDENTITY = "no customer phone number or BSUID";
 
     static LeadlineApp app;

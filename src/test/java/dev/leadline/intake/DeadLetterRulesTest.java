@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14: the rules that keep an authentic item as a dead letter are choice branches in
- * routes/intake-store.yaml, each with its reason. One delivery per rule, through real HTTP, keeps its item
+ * routes/intake-store.camel.yaml, each with its reason. One delivery per rule, through real HTTP, keeps its item
  * with exactly that reason; and every reason the YAML declares is reached by one of them, so a rule added
  * to the route without a case here fails this test.
  */
@@ -154,7 +154,7 @@ class DeadLetterRulesTest {
 
         // Every reason the route declares is one of those observed: no rule goes untested.
         List<String> templates = reasonsInRoute();
-        assertEquals(16, templates.size(), "the dead-letter rules of intake-store.yaml: " + templates);
+        assertEquals(16, templates.size(), "the dead-letter rules of intake-store.camel.yaml: " + templates);
         for (String template : templates) {
             Pattern reason = Pattern.compile(templateRegex(template));
             assertTrue(OBSERVED.values().stream().anyMatch(r -> reason.matcher(r).matches()),
@@ -197,9 +197,9 @@ class DeadLetterRulesTest {
         OBSERVED.put(rule, observed);
     }
 
-    /** The deadLetterReason values set in intake-store.yaml, as written (a constant, or a simple template). */
+    /** The deadLetterReason values set in intake-store.camel.yaml, as written (a constant, or a simple template). */
     static List<String> reasonsInRoute() throws Exception {
-        List<String> lines = Files.readAllLines(Path.of("routes/intake-store.yaml"), StandardCharsets.UTF_8);
+        List<String> lines = Files.readAllLines(Path.of("routes/intake-store.camel.yaml"), StandardCharsets.UTF_8);
         List<String> reasons = new ArrayList<>();
         for (int i = 0; i < lines.size() - 1; i++) {
             if (lines.get(i).trim().equals("name: deadLetterReason")) {

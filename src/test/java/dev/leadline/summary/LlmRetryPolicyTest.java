@@ -23,7 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * The LLM policy that lives outside Java: which statuses are retried (llm-retries in error-handling.yaml,
+ * The LLM policy that lives outside Java: which statuses are retried (llm-retries in error-handling.camel.yaml,
  * onWhen on the status) and the prompt templates, as the running routes apply them.
  */
 class LlmRetryPolicyTest {
