@@ -16,7 +16,7 @@
 import { api, session, whenUnauthorized } from './api.js';
 import { $, say } from './dom.js';
 import { useTimeZone } from './time.js';
-import { initLeads, addStatuses, reload, retime, resetFilters, markOpen, focusRow } from './leads.js';
+import { initLeads, addStatuses, reload, retime, resetFilters, updateRow, focusRow } from './leads.js';
 import { initPanel, useWorkflow, openLead, closeLead } from './lead-panel.js';
 
 let contract = null;
@@ -26,7 +26,7 @@ function start() {
   $('sign-out').addEventListener('click', () => signOut(''));
   $('back').addEventListener('click', () => { closeLead(); focusRow(0); });
   initLeads((id) => { openLead(id); });
-  initPanel((lead) => { reload().then(() => markOpen(lead.id)); });
+  initPanel(updateRow);
   whenUnauthorized((e) => signOut(`Signed out: ${e.message}`));
   document.addEventListener('keydown', shortcuts);
   if (session.token) enter(); else showSignIn('');

@@ -17,7 +17,7 @@ export function initPanel(leadChanged) {
   onChanged = leadChanged;
   initTimeline(deleteNote);
   $('status-save').addEventListener('click', changeStatus);
-  $('reload-lead').addEventListener('click', () => openLead(lead.id));
+  $('reload-lead').addEventListener('click', () => openLead(lead.id, true));
   $('older-messages').addEventListener('click', () => loadMessages(false));
   $('note-form').addEventListener('submit', addNote);
   $('summarise-yesterday').addEventListener('click', () => summarise(null));
@@ -34,7 +34,8 @@ export function useWorkflow(w) {
   if (lead) showStatus();
 }
 
-export function openLead(id) {
+/** Opens lead id in the panel; reloaded: the same lead again, whose row then shows what changed. */
+export function openLead(id, reloaded = false) {
   lead = { id };
   etag = null;
   $('lead-panel').hidden = false;
@@ -45,7 +46,7 @@ export function openLead(id) {
   say($('summary-message'), '');
   $('summary-day').max = today();
   say($('panel-state'), 'Loading the lead…');
-  return Promise.all([loadLead(id), loadMessages(true), showTimeline(id)]);
+  return Promise.all([loadLead(id, reloaded), loadMessages(true), showTimeline(id)]);
 }
 
 export function closeLead() {
@@ -54,7 +55,7 @@ export function closeLead() {
   document.body.classList.remove('panel-open');
 }
 
-async function loadLead(id) {
+async function loadLead(id, reloaded) {
   try {
     const { data, headers } = await api(`/api/leads/${id}`);
     if (!lead || lead.id !== id) return;
@@ -62,6 +63,7 @@ async function loadLead(id) {
     etag = headers.get('ETag');
     showIdentity();
     showStatus();
+    if (reloaded) onChanged(lead);
     say($('panel-state'), '');
     $('panel-body').hidden = false;
   } catch (e) {

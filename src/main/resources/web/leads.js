@@ -112,6 +112,13 @@ function select(button, id) {
   onOpen(id);
 }
 
+/** Shows a lead's new status and activity in its row (after a change in the panel). */
+export function updateRow(lead) {
+  const button = document.querySelector(`#lead-list .lead-row[data-lead-id="${Number(lead.id)}"]`);
+  if (button) button.parentElement.replaceWith(row(lead));
+  markOpen(lead.id);
+}
+
 /** Marks the row of lead id as open (after a reload of the list). */
 export function markOpen(id) {
   for (const b of document.querySelectorAll('.lead-row')) {

@@ -155,6 +155,7 @@ class LeadPageBrowserTest {
         browser.textContains("#lead-status", "qualified");
         assertEquals(new LeadWorkflow().next("qualified"), options());
         assertFalse(browser.find("#status-message").isDisplayed());
+        browser.textContains("[data-testid=lead-row][aria-current]", "qualified");
     }
 
     @Test
@@ -237,6 +238,7 @@ class LeadPageBrowserTest {
 
     @Test
     void keyboardSlashSearchesArrowsMoveEnterOpens() throws Exception {
+        lead("Kiki Keyboard", "Halo", SAMPLE_DAY.atTime(15, 0));
         signIn(tenant.token);
         browser.until(d -> rows().size() >= 2 ? true : null);
         browser.find("body").sendKeys("/");
