@@ -269,6 +269,61 @@ class LeadPageBrowserTest {
         browser.visible("[data-testid=lead-row]");
     }
 
+    @Test
+    void aWorkspaceWithNoLeadsSaysHowToGetOne() throws Exception {
+        Tenant empty = Tenant.create(app);
+        signIn(empty.token);
+        String said = browser.textContains("#list-state", "No leads yet");
+        assertTrue(said.contains("send a webhook"), said);
+        assertTrue(rows().isEmpty());
+    }
+
+    @Test
+    void anApiErrorIsShownInWords() {
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        // a date the API refuses (more than a year ahead): its 400 detail, not a blank list
+        browser.script("const i = arguments[0]; i.value = '2099-01-01'; i.dispatchEvent(new Event('change'))",
+                browser.find("#active-since"));
+        String said = browser.textContains("#list-state", "Could not load the leads");
+        assertTrue(said.length() > "Could not load the leads: ".length() + 5, said);
+        assertTrue(browser.find("#list-state").getAttribute("class").contains("error"));
+    }
+
+    @Test
+    void mediaShowAsTheirReadableTextAndNeverAsALink() throws Exception {
+        ObjectNode batch = Webhooks.sampleJson("kapso-batch.json");
+        batch.withArray("data").forEach(e -> {
+            ((ObjectNode) e).put("phone_number_id", tenant.phoneNumberId);
+            ((ObjectNode) e.get("conversation")).put("phone_number_id", tenant.phoneNumberId);
+        });
+        ok(tenant.kapso(Webhooks.RECEIVED, batch));
+        signIn(tenant.token);
+        openLead(leadId("+6285712345678"));
+        browser.until(d -> messages().size() == 2 ? true : null);
+        String audio = messages().get(1).getText();
+        assertTrue(audio.contains("Saya tertarik paket tiga bulan"), audio);
+        assertTrue(audio.contains("audio"), audio);
+        assertTrue(browser.all("#transcript a, #transcript audio, #transcript img").isEmpty());
+        assertFalse(browser.find("#transcript").getText().contains("example.invalid"));
+    }
+
+    @Test
+    void theTimelineComesAPageAtATime() throws Exception {
+        long id = lead("Tia Timeline", "Halo", SAMPLE_DAY.atTime(16, 0));
+        for (int i = 1; i <= 55; i++) {
+            ok(app.call("POST", "/api/leads/" + id + "/notes", "{\"content\": \"note " + i + "\", \"author\": \"bulk\"}", tenant.token));
+        }
+        signIn(tenant.token);
+        openLead(id);
+        browser.until(d -> browser.all("[data-testid=timeline-item]").size() == 50 ? true : null);
+        assertTrue(browser.all("[data-testid=timeline-item]").get(0).getText().contains("note 55"), "newest first");
+        browser.visible("#older-notes").click();
+        browser.until(d -> browser.all("[data-testid=timeline-item]").size() == 55 ? true : null);
+        assertTrue(browser.all("[data-testid=timeline-item]").get(54).getText().contains("note 1"));
+        assertFalse(browser.find("#older-notes").isDisplayed());
+    }
+
     // --- helpers
 
     static void ok(HttpResponse<String> response) {
