@@ -97,7 +97,7 @@ function enter() {
 async function loadWorkspace() {
   try {
     const { data } = await api('/api/workspace');
-    $('workspace-name').textContent = data.name || '';
+    $('workspace-name').textContent = [data.name, data.timeZone && `times in ${data.timeZone}`].filter(Boolean).join(' · ');
     if (data.timeZone) {
       useTimeZone(data.timeZone);
       retime();
