@@ -2,7 +2,7 @@
 // conversation and timeline. Plain modules, no build step; every call is the documented REST API.
 //
 // Stable hooks for the browser tests (dev.leadline.page.*BrowserTest) and the page benchmark (bench/):
-//   #token, #author, #sign-in, #sign-in-error          the sign-in form
+//   #token, #author, #sign-in, #sign-in-error          the sign-in form (signing in fetches the first page of leads)
 //   #sign-out, #workspace-name                         the top bar
 //   #search, #status-filter, #active-since             the list's filters ("/" focuses #search)
 //   [data-testid=lead-row] (data-lead-id)              a lead in #lead-list; #load-more; #list-state
@@ -62,11 +62,11 @@ async function signIn(e) {
   say($('sign-in-error'), '');
   $('sign-in').disabled = true;
   try {
-    // One cheap authenticated call tells a good token from a bad one before anything is kept.
-    await api('/api/leads?limit=1', { token });
+    // The list's first page tells a good token from a bad one before anything is kept, and is shown as is.
+    const { data } = await api('/api/leads', { token });
     session.signIn(token, $('author').value.trim());
     $('token').value = '';
-    enter();
+    enter(data);
   } catch (err) {
     say($('sign-in-error'), err.status === 401
       ? `That token was not accepted: ${err.message}. Paste a workspace API token (see the README).`
@@ -84,12 +84,12 @@ function signOut(message) {
   showSignIn(message);
 }
 
-function enter() {
+function enter(firstPage) {
   $('sign-in-view').hidden = true;
   $('app-view').hidden = false;
   $('sign-out').hidden = false;
   // The first list is one request; the workspace and the contract come alongside, not before it.
-  reload();
+  reload(firstPage);
   loadWorkspace();
   loadContract();
 }

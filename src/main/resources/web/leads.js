@@ -33,8 +33,9 @@ export function addStatuses(statuses) {
   for (const s of statuses) if (![...filter.options].some((o) => o.value === s)) filter.append(el('option', { value: s }, s));
 }
 
-export function reload() {
-  return load(true);
+/** The list from its first page; firstPage: that page as already fetched (at sign-in), else one request. */
+export function reload(firstPage) {
+  return load(true, firstPage);
 }
 
 export function resetFilters() {
@@ -51,7 +52,7 @@ function params() {
   };
 }
 
-async function load(fresh) {
+async function load(fresh, page) {
   if (request) request.abort();
   const controller = new AbortController();
   request = controller;
@@ -64,7 +65,7 @@ async function load(fresh) {
   say($('list-state'), 'Loading leads…');
   $('load-more').hidden = true;
   try {
-    const { data } = await api(`/api/leads${query({ ...params(), cursor })}`, { signal: controller.signal });
+    const data = page || (await api(`/api/leads${query({ ...params(), cursor })}`, { signal: controller.signal })).data;
     if (request !== controller) return;
     const rows = data.items.map(row);
     list.append(...rows);
