@@ -11,10 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -96,11 +101,14 @@ public final class WebPage {
     }
 
     /**
-     * The file a request path names, as {@code contentType}, {@code cacheControl} and {@code bytes}; NotFound
-     * (404) for any path that is not one of the page's.
+     * The file a request names, as {@code contentType}, {@code cacheControl} and {@code bytes}; NotFound (404) for
+     * any other. The request's URI is taken as sent (its query left out), not decoded nor normalised: the page's
+     * URLs are plain, so a path with dot segments, percent-encoding or doubled slashes is no URL of the page,
+     * even one a normalisation would turn into one ({@code /../} is not {@code /}).
      */
-    public Map<String, Object> file(String path) {
-        Map<String, Object> file = path == null ? null : files.get(path);
+    public Map<String, Object> file(String uri) {
+        String path = uri == null ? "" : uri.split("[?#]", 2)[0];
+        Map<String, Object> file = files.get(path);
         if (file == null) {
             throw new NotFound("no such resource: GET " + path);
         }
@@ -116,23 +124,35 @@ public final class WebPage {
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    /** Every file under web/ (a directory when run from the build, else a jar), by its path below web/. */
+    /**
+     * Every file under web/ (a directory when run from the build, else a jar), by its path below web/. The
+     * folders are found by their index.html, since a jar need not list web/ as an entry of its own, and as
+     * directories (the tests' web/ holds no index.html).
+     */
     private static Map<String, byte[]> read(ClassLoader loader) {
         Map<String, byte[]> found = new TreeMap<>();
         try {
-            Enumeration<URL> roots = loader.getResources(FOLDER);
-            while (roots.hasMoreElements()) {
-                URL root = roots.nextElement();
-                if ("file".equals(root.getProtocol())) {
-                    Path dir = Path.of(root.toURI());
+            Set<String> seen = new HashSet<>();
+            List<URL> places = new ArrayList<>(Collections.list(loader.getResources(FOLDER + INDEX)));
+            places.addAll(Collections.list(loader.getResources(FOLDER)));
+            for (URL place : places) {
+                if ("file".equals(place.getProtocol())) {
+                    Path file = Path.of(place.toURI());
+                    Path dir = Files.isDirectory(file) ? file : file.getParent();
+                    if (!seen.add(dir.toString())) {
+                        continue;
+                    }
                     try (Stream<Path> walk = Files.walk(dir)) {
                         for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile)::iterator) {
                             keep(found, dir.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
                         }
                     }
-                } else if ("jar".equals(root.getProtocol())) {
-                    JarURLConnection connection = (JarURLConnection) root.openConnection();
+                } else if ("jar".equals(place.getProtocol())) {
+                    JarURLConnection connection = (JarURLConnection) place.openConnection();
                     connection.setUseCaches(false);
+                    if (!seen.add(connection.getJarFileURL().toString())) {
+                        continue;
+                    }
                     try (JarFile jar = connection.getJarFile()) {
                         Enumeration<JarEntry> entries = jar.entries();
                         while (entries.hasMoreElements()) {
