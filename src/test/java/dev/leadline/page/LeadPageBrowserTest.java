@@ -116,6 +116,10 @@ class LeadPageBrowserTest {
         assertTrue(text.contains(StubLlm.MODEL), text);
         assertTrue(text.matches("(?s).*\\d+ in / 12 out tokens.*"), text);
         assertTrue(text.contains("Nov 25, 2025"), text);
+        // a note of the person signed in, for the README's picture of the panel (docs/lead-panel.png)
+        browser.find("#note-text").sendKeys("Sent the price list. Call back on Monday.");
+        browser.find("#add-note").click();
+        browser.visible("[data-testid=timeline-item][data-kind=manual]");
         browser.screenshot("lead-panel");
         assertNoPageErrors();
     }
@@ -370,7 +374,7 @@ class LeadPageBrowserTest {
     static List<String> options() {
         return browser.until(d -> {
             List<String> values = new Select(browser.find("#status-select")).getOptions().stream()
-                    .map(o -> o.getAttribute("value")).toList();
+                    .map(o -> o.getAttribute("value")).filter(v -> !v.isEmpty()).toList();
             return values.isEmpty() ? null : values;
         });
     }
