@@ -81,8 +81,9 @@ class LeadPageBrowserTest {
     }
 
     @AfterEach
-    void screenshot(TestInfo test) {
+    void screenshotAndConsole(TestInfo test) {
         browser.screenshot(test.getTestMethod().orElseThrow().getName());
+        assertNoPageErrors();
     }
 
     @Test
@@ -121,7 +122,6 @@ class LeadPageBrowserTest {
         browser.find("#add-note").click();
         browser.visible("[data-testid=timeline-item][data-kind=manual]");
         browser.screenshot("lead-panel");
-        assertNoPageErrors();
     }
 
     @Test
@@ -326,6 +326,17 @@ class LeadPageBrowserTest {
         browser.until(d -> browser.all("[data-testid=timeline-item]").size() == 55 ? true : null);
         assertTrue(browser.all("[data-testid=timeline-item]").get(54).getText().contains("note 1"));
         assertFalse(browser.find("#older-notes").isDisplayed());
+    }
+
+    @Test
+    void thePageRunsUnderAContentSecurityPolicyThatRefusesInlineScript() {
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        // what an injected <script> would be: refused by the page's policy, and reported
+        assertEquals(Boolean.TRUE, browser.script("const s = document.createElement('script');"
+                + " s.textContent = 'window.inlineRan = 1'; document.body.append(s); s.remove();"
+                + " return window.inlineRan === undefined"));
+        browser.until(d -> browser.consoleErrors().stream().anyMatch(m -> m.contains("Content Security Policy")) ? true : null);
     }
 
     // --- helpers
