@@ -83,6 +83,7 @@ function showStatus() {
   $('lead-status').textContent = lead.status || '';
   const next = workflow[lead.status] || [];
   const select = clear($('status-select'));
+  select.append(el('option', { value: '', disabled: true, selected: true }, next.length ? 'move to…' : 'no next status'));
   for (const s of next) select.append(el('option', { value: s }, s));
   select.disabled = $('status-save').disabled = next.length === 0;
 }
@@ -111,7 +112,7 @@ async function changeStatus() {
       say(message, `The status was not changed: ${e.message}`, true);
     }
   } finally {
-    $('status-save').disabled = ($('status-select').options.length === 0);
+    $('status-save').disabled = ($('status-select').options.length < 2);
   }
 }
 

@@ -52,7 +52,7 @@ function item(note) {
     : formatDateTime(note.addedAt);
   const ai = note.generator
     ? el('span', { class: 'ai muted' }, `${note.generator}`,
-      note.promptTokens != null ? ` · ${note.promptTokens} in / ${note.completionTokens ?? 0} out tokens` : '')
+      note.promptTokens || note.completionTokens ? ` · ${note.promptTokens ?? 0} in / ${note.completionTokens ?? 0} out tokens` : '')
     : null;
   const del = note.kind === 'manual'
     ? el('button', { type: 'button', class: 'link', testid: 'delete-note', on: { click: () => onDelete(note.id) } }, 'Delete')

@@ -81,8 +81,9 @@ class LeadPageBrowserTest {
     }
 
     @AfterEach
-    void screenshot(TestInfo test) {
+    void screenshotAndConsole(TestInfo test) {
         browser.screenshot(test.getTestMethod().orElseThrow().getName());
+        assertNoPageErrors();
     }
 
     @Test
@@ -116,8 +117,11 @@ class LeadPageBrowserTest {
         assertTrue(text.contains(StubLlm.MODEL), text);
         assertTrue(text.matches("(?s).*\\d+ in / 12 out tokens.*"), text);
         assertTrue(text.contains("Nov 25, 2025"), text);
+        // a note of the person signed in, for the README's picture of the panel (docs/lead-panel.png)
+        browser.find("#note-text").sendKeys("Sent the price list. Call back on Monday.");
+        browser.find("#add-note").click();
+        browser.visible("[data-testid=timeline-item][data-kind=manual]");
         browser.screenshot("lead-panel");
-        assertNoPageErrors();
     }
 
     @Test
@@ -324,6 +328,17 @@ class LeadPageBrowserTest {
         assertFalse(browser.find("#older-notes").isDisplayed());
     }
 
+    @Test
+    void thePageRunsUnderAContentSecurityPolicyThatRefusesInlineScript() {
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        // what an injected <script> would be: refused by the page's policy, and reported
+        assertEquals(Boolean.TRUE, browser.script("const s = document.createElement('script');"
+                + " s.textContent = 'window.inlineRan = 1'; document.body.append(s); s.remove();"
+                + " return window.inlineRan === undefined"));
+        browser.until(d -> browser.consoleErrors().stream().anyMatch(m -> m.contains("Content Security Policy")) ? true : null);
+    }
+
     // --- helpers
 
     static void ok(HttpResponse<String> response) {
@@ -370,7 +385,7 @@ class LeadPageBrowserTest {
     static List<String> options() {
         return browser.until(d -> {
             List<String> values = new Select(browser.find("#status-select")).getOptions().stream()
-                    .map(o -> o.getAttribute("value")).toList();
+                    .map(o -> o.getAttribute("value")).filter(v -> !v.isEmpty()).toList();
             return values.isEmpty() ? null : values;
         });
     }
