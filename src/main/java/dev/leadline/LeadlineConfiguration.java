@@ -35,6 +35,7 @@ import dev.leadline.observe.IntakeFreshness;
 import dev.leadline.observe.LogFormat;
 import dev.leadline.observe.Meters;
 import dev.leadline.outbound.RetryAfterDelay;
+import dev.leadline.page.WebPage;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
 import dev.leadline.summary.InterruptedRuns;
@@ -81,6 +82,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @PropertyInject("http.idle-timeout-seconds") int idleTimeoutSeconds;
     @PropertyInject("http.request-read-timeout-seconds") int requestReadTimeoutSeconds;
     @PropertyInject("http.h2c-enabled") boolean h2cEnabled;
+    @PropertyInject("http.compression-enabled") boolean compressionEnabled;
     @PropertyInject("webhook.max-body-bytes") long maxBodyBytes;
     @PropertyInject("http.worker-pool-size") int workerPoolSize;
 
@@ -125,7 +127,8 @@ public class LeadlineConfiguration implements CamelConfiguration {
         MeterRegistry meters = Meters.of(context);
 
         // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
-        HttpEdge edge = new HttpEdge(idleTimeoutSeconds, requestReadTimeoutSeconds, h2cEnabled, maxBodyBytes);
+        HttpEdge edge = new HttpEdge(idleTimeoutSeconds, requestReadTimeoutSeconds, h2cEnabled, maxBodyBytes,
+                compressionEnabled);
         context.getRegistry().bind("httpEdge", edge);
         // platform-http runs every route on the Vert.x worker pool (20 threads by default), whatever the
         // route: deliveries waiting on the database would queue the dashboard's reads behind them.
@@ -377,6 +380,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("catchUpRuns")
     public CatchUpRuns catchUpRuns() {
         return new CatchUpRuns();
+    }
+
+    @BindToRegistry("webPage")
+    public WebPage webPage() {
+        return new WebPage();
     }
 
     @BindToRegistry("pages")

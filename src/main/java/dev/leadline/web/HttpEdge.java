@@ -4,12 +4,14 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.WeakHashMap;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -27,8 +29,10 @@ import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.Exchange;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
+import org.apache.camel.component.platform.http.vertx.HttpMessage;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *       with Transfer-Encoding);</li>
  *   <li>response headers: only {@link #RESPONSE_HEADERS} leave the server, so no request header or query
  *       parameter (which Camel carries as message headers) is ever echoed back, on any route or error
- *       path; every response gets {@code Cache-Control: no-store} and {@code X-Content-Type-Options: nosniff};</li>
+ *       path; every response gets {@code X-Content-Type-Options: nosniff}, and {@code Cache-Control: no-store}
+ *       except the web page's own (its route's Cache-Control and security headers, {@link #PAGE_HEADERS});</li>
+ *   <li>gzip when the client asks for it, if {@code http.compression-enabled};</li>
  *   <li>HEAD is answered as GET without the body;</li>
  *   <li>what no route answers gets the API's JSON error: 404 for an unknown path, 405 with the path's
  *       {@code Allow}, and the server's own refusals (413 above {@code webhook.max-body-bytes}, read as the
@@ -68,15 +74,27 @@ public final class HttpEdge implements StartupListener {
             "allow", "retry-after", "location", "etag", "www-authenticate", "vary",
             "cache-control", "x-content-type-options");
 
+    /**
+     * Headers only the web page's route may send (routes/web-page.camel.yaml, through {@link #keepPageHeaders}):
+     * its own Cache-Control (else every response is no-store) and its security headers. Marked per response, so
+     * a request header of the same name, left in some route's message headers, is never echoed.
+     */
+    static final Set<String> PAGE_HEADERS = Set.of("cache-control", "content-security-policy", "referrer-policy");
+
     private final long idleMillis;
     private final long readMillis;
     private final boolean h2cEnabled;
     private final long maxBodyBytes;
+    private final boolean compression;
+    /** The responses of the web page's route, whose {@link #PAGE_HEADERS} are kept (weak: a response gone is gone). */
+    private final Set<HttpServerResponse> pageResponses = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private Vertx vertx;
     private volatile boolean installed;
     private volatile boolean stopping;
 
-    public HttpEdge(int idleTimeoutSeconds, int requestReadTimeoutSeconds, boolean h2cEnabled, long maxBodyBytes) {
+    /** @param compression gzip/deflate a response when the request's Accept-Encoding asks for it (http.compression-enabled) */
+    public HttpEdge(int idleTimeoutSeconds, int requestReadTimeoutSeconds, boolean h2cEnabled, long maxBodyBytes,
+                    boolean compression) {
         if (idleTimeoutSeconds < 1 || requestReadTimeoutSeconds < 1) {
             throw new IllegalArgumentException("http.idle-timeout-seconds and http.request-read-timeout-seconds must be at least 1");
         }
@@ -84,6 +102,7 @@ public final class HttpEdge implements StartupListener {
         this.readMillis = requestReadTimeoutSeconds * 1000L;
         this.h2cEnabled = h2cEnabled;
         this.maxBodyBytes = maxBodyBytes;
+        this.compression = compression;
     }
 
     /**
@@ -114,7 +133,8 @@ public final class HttpEdge implements StartupListener {
     }
 
     private HttpServer createHttpServer(Vertx real, HttpServerOptions requested) {
-        HttpServerOptions options = new HttpServerOptions(requested).setHttp2ClearTextEnabled(h2cEnabled);
+        HttpServerOptions options = new HttpServerOptions(requested).setHttp2ClearTextEnabled(h2cEnabled)
+                .setCompressionSupported(compression);
         HttpServer server = real.createHttpServer(options);
         server.connectionHandler(connection -> guard(connection, options));
         return server;
@@ -182,13 +202,19 @@ public final class HttpEdge implements StartupListener {
             ctx.put(HANDLED, Boolean.TRUE);
             HttpServerResponse response = ctx.response();
             ctx.addHeadersEndHandler(v -> {
+                // a page answer that turned into an error after all is answered like any other
+                boolean page = pageResponses.remove(response) && response.getStatusCode() == 200;
                 List<String> names = new ArrayList<>(response.headers().names());
                 for (String name : names) {
-                    if (!RESPONSE_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    String lower = name.toLowerCase(Locale.ROOT);
+                    if (!(page && PAGE_HEADERS.contains(lower)) && !RESPONSE_HEADERS.contains(lower)) {
                         response.headers().remove(name);
                     }
                 }
-                response.headers().set("Cache-Control", "no-store").set("X-Content-Type-Options", "nosniff");
+                if (!page || !response.headers().contains("Cache-Control")) {
+                    response.headers().set("Cache-Control", "no-store");
+                }
+                response.headers().set("X-Content-Type-Options", "nosniff");
             });
             if (stopping) {
                 response.putHeader("Retry-After", "5");
@@ -197,6 +223,23 @@ public final class HttpEdge implements StartupListener {
             }
         }
         ctx.next();
+    }
+
+    /**
+     * The web page's route answers this exchange: its Content-Security-Policy and Referrer-Policy headers are
+     * sent as it set them (see {@link #PAGE_HEADERS}), with this Cache-Control instead of no-store (and
+     * Vary: Accept-Encoding when compressing). Camel's HTTP header filter never writes a route's Cache-Control,
+     * so it is set on the response here.
+     */
+    public void keepPageHeaders(Exchange exchange, String cacheControl) {
+        if (exchange.getMessage() instanceof HttpMessage message) {
+            message.getResponse().putHeader("Cache-Control", cacheControl);
+            if (compression) {
+                // a shared cache keeps the gzip and the plain answer of a long-cached file apart
+                message.getResponse().putHeader("Vary", "Accept-Encoding");
+            }
+            pageResponses.add(message.getResponse());
+        }
     }
 
     /** Nothing matched: 405 with Allow when another method serves the path, else 404. */

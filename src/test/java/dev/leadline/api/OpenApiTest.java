@@ -54,6 +54,6 @@ class OpenApiTest {
                 }
             }
         }
-        assertEquals(19, verbs, "every REST endpoint counted");
+        assertEquals(20, verbs, "every REST endpoint counted (issue 15 added GET /api/workspace)");
     }
 }

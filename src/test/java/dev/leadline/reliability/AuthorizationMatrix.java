@@ -106,6 +106,12 @@ final class AuthorizationMatrix {
         }
         expectStatus("no token GET /api/leads", call("GET", "/api/leads", null, null), 401);
         expectStatus("revoked token GET /api/leads", call("GET", "/api/leads", null, revoked), 401);
+        expectStatus("no token GET /api/workspace", call("GET", "/api/workspace", null, null), 401);
+        expectStatus("revoked token GET /api/workspace", call("GET", "/api/workspace", null, revoked), 401);
+        HttpResponse<String> own = call("GET", "/api/workspace", null, a.token());
+        if (own.statusCode() != 200 || JSON.readTree(own.body()).path("id").asLong() != a.id()) {
+            failures.add("A's token does not answer A's own workspace: " + own.body());
+        }
         HttpResponse<String> list = call("GET", "/api/leads?limit=200&q=" + phone.substring(1), null, a.token());
         if (list.statusCode() != 200 || JSON.readTree(list.body()).path("items").size() != 0) {
             failures.add("A's lead list shows B's lead: " + list.body());

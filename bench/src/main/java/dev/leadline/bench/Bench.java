@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|oversize|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|startup|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -52,6 +52,11 @@ public final class Bench {
                     Options.integer(o, "rate", smoke ? 20 : 200),
                     // eight workloads: a smoke run gives each a third of a second
                     smoke ? Duration.ofMillis(300) : Duration.ofSeconds(Options.integer(o, "seconds", 20)), table);
+        }
+        // Not in the smoke run (the browser tests cover the page in mvn test); see bench/README.md.
+        if (which.equals("page") || which.equals("all")) {
+            PageBenchmark.run(Options.integer(o, "leads", 100_000), Options.integer(o, "notes", 1_000_000),
+                    Options.integer(o, "runs", 5), table);
         }
         if (which.equals("oversize") || which.equals("all") || smoke) {
             OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);

@@ -1,0 +1,39 @@
+// Dates and times in the workspace's time zone (GET /api/workspace), else the browser's.
+
+let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+let dateTime, timeOnly, dayOnly;
+build();
+
+function build() {
+  dateTime = new Intl.DateTimeFormat(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
+  timeOnly = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit' });
+  dayOnly = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+export function useTimeZone(timeZone) {
+  try {
+    new Intl.DateTimeFormat(undefined, { timeZone });
+    zone = timeZone;
+    build();
+  } catch { /* an unknown zone: keep the browser's */ }
+}
+
+export const timeZone = () => zone;
+
+export function formatDateTime(iso) {
+  return iso ? dateTime.format(new Date(iso)) : '';
+}
+
+export function formatTime(iso) {
+  return iso ? timeOnly.format(new Date(iso)) : '';
+}
+
+/** A local date (2025-11-25), as a day: Tue, 25 Nov 2025. */
+export function formatDay(isoDate) {
+  return isoDate ? dayOnly.format(new Date(`${isoDate}T00:00:00Z`)) : '';
+}
+
+/** Today's date in the workspace's zone, yyyy-mm-dd. */
+export function today() {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date());
+}

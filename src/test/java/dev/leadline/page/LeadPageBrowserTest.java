@@ -1,0 +1,400 @@
+package dev.leadline.page;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.http.HttpResponse;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.api.LeadWorkflow;
+import dev.leadline.support.Browser;
+import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.StubLlm;
+import dev.leadline.support.Tenant;
+import dev.leadline.support.Webhooks;
+import dev.leadline.support.Workspaces;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web page in real headless Chromium (support/Browser), against the real service and PostgreSQL, its
+ * data sent in as signed webhooks and its summaries written through a stub LLM.
+ */
+class LeadPageBrowserTest {
+
+    static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
+    /** The contract samples' day (kapso-message-received.json: 2025-11-25 09:00 WIB). */
+    static final LocalDate SAMPLE_DAY = LocalDate.of(2025, 11, 25);
+
+    static StubLlm llm;
+    static LeadlineApp app;
+    static Tenant tenant;
+    static Browser browser;
+    /** Budi Santoso of the contract samples: one message in, one out, his day summarised. */
+    static long budi;
+
+    @BeforeAll
+    static void start() throws Exception {
+        llm = new StubLlm();
+        app = LeadlineApp.start(LeadlineApp.freshDataDir(), LeadlineApp.settings(llm.serviceProperties(),
+                Map.of("summaries.enabled", "false")));
+        tenant = Tenant.create(app);
+        ok(tenant.kapso(Webhooks.RECEIVED, tenant.kapsoSample("kapso-message-received.json")));
+        ok(tenant.kapso("whatsapp.message.sent", tenant.kapsoSample("kapso-message-sent.json")));
+        budi = leadId("+6281234567890");
+        ok(app.call("POST", "/api/summaries/run?date=" + SAMPLE_DAY + "&leadId=" + budi, null, tenant.token));
+        browser = Browser.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.close();
+        }
+        app.close();
+        llm.close();
+    }
+
+    @BeforeEach
+    void freshTab() {
+        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        browser.open(app.uri("/").toString());
+        browser.script("sessionStorage.clear()");
+        browser.open(app.uri("/").toString());
+    }
+
+    @AfterEach
+    void screenshotAndConsole(TestInfo test) {
+        browser.screenshot(test.getTestMethod().orElseThrow().getName());
+        assertNoPageErrors();
+    }
+
+    @Test
+    void signInSearchByAPartialPhoneAndOpenTheLeadWithItsTranscriptAndDailySummary() throws Exception {
+        signIn(tenant.token);
+        lead("Sari Wulandari", "Selamat pagi", SAMPLE_DAY.atTime(10, 0)); // a second lead, for the search to leave out
+        browser.find("#search").sendKeys("0812 3456");
+        browser.until(d -> rows().size() == 1 && rows().get(0).getText().contains("Budi Santoso") ? true : null);
+        WebElement row = rows().get(0);
+        assertTrue(row.getText().contains("+6281234567890"), row.getText());
+        // last activity in the workspace's zone (Asia/Jakarta): the reply at 09:01 WIB
+        assertTrue(row.getText().contains("9:01"), row.getText());
+        row.click();
+
+        assertEquals("Budi Santoso", browser.textContains("#lead-name", "Budi"));
+        assertEquals("+6281234567890", browser.find("#lead-phone").getText());
+        assertEquals("1", browser.find("#count-in").getText());
+        assertEquals("1", browser.find("#count-out").getText());
+
+        browser.until(d -> messages().size() == 2 ? true : null);
+        assertEquals("inbound", messages().get(0).getAttribute("data-direction"));
+        assertTrue(messages().get(0).getText().contains("Halo, berapa harga paket social media bulanan?"));
+        assertEquals("outbound", messages().get(1).getAttribute("data-direction"));
+        assertFalse(messages().get(0).getCssValue("background-color").equals(messages().get(1).getCssValue("background-color")),
+                "inbound and outbound look different");
+
+        WebElement summary = browser.visible("[data-testid=timeline-item][data-kind=daily_summary]");
+        String text = summary.getText();
+        assertTrue(text.contains("Stub summary of a day"), text);
+        assertTrue(text.contains("system-daily-summary"), text);
+        assertTrue(text.contains(StubLlm.MODEL), text);
+        assertTrue(text.matches("(?s).*\\d+ in / 12 out tokens.*"), text);
+        assertTrue(text.contains("Nov 25, 2025"), text);
+        // a note of the person signed in, for the README's picture of the panel (docs/lead-panel.png)
+        browser.find("#note-text").sendKeys("Sent the price list. Call back on Monday.");
+        browser.find("#add-note").click();
+        browser.visible("[data-testid=timeline-item][data-kind=manual]");
+        browser.screenshot("lead-panel");
+    }
+
+    @Test
+    void theStatusOffersOnlyTheWorkflowsTransitionsAndAChangeInAnotherTabIsA409() throws Exception {
+        long id = lead("Dewi Status", "Mau tanya harga", SAMPLE_DAY.atTime(11, 0));
+        signIn(tenant.token);
+        openLead(id);
+        assertEquals(new LeadWorkflow().next("new"), options());
+        new Select(browser.find("#status-select")).selectByValue("contacted");
+        browser.find("#status-save").click();
+        browser.textContains("#lead-status", "contacted");
+        assertEquals(new LeadWorkflow().next("contacted"), options());
+        WebElement change = browser.visible("[data-testid=timeline-item][data-kind=status_change]");
+        assertTrue(change.getText().contains("new → contacted"), change.getText());
+        assertTrue(change.getText().contains("Ana Sales"), change.getText());
+
+        // A second tab (its own sessionStorage: it signs in itself) moves the lead on meanwhile.
+        String first = browser.driver().getWindowHandle();
+        browser.driver().switchTo().newWindow(WindowType.TAB);
+        browser.open(app.uri("/").toString());
+        signIn(tenant.token);
+        openLead(id);
+        new Select(browser.find("#status-select")).selectByValue("qualified");
+        browser.find("#status-save").click();
+        browser.textContains("#lead-status", "qualified");
+        browser.driver().close();
+        browser.driver().switchTo().window(first);
+
+        new Select(browser.find("#status-select")).selectByValue("lost");
+        browser.find("#status-save").click();
+        String message = browser.textContains("#status-message", "changed");
+        assertTrue(message.contains("This lead changed"), message);
+        assertEquals("qualified", app.queryString("SELECT status FROM lead WHERE id = ?", id));
+        browser.find("#reload-lead").click();
+        browser.textContains("#lead-status", "qualified");
+        assertEquals(new LeadWorkflow().next("qualified"), options());
+        assertFalse(browser.find("#status-message").isDisplayed());
+        browser.textContains("[data-testid=lead-row][aria-current]", "qualified");
+    }
+
+    @Test
+    void addAndDeleteAManualNote() throws Exception {
+        long id = lead("Nina Notes", "Halo", SAMPLE_DAY.atTime(12, 0));
+        signIn(tenant.token);
+        openLead(id);
+        browser.find("#note-text").sendKeys("Call back on Monday <b>not bold</b>");
+        browser.find("#add-note").click();
+        WebElement note = browser.visible("[data-testid=timeline-item][data-kind=manual]");
+        assertTrue(note.getText().contains("Call back on Monday <b>not bold</b>"), note.getText());
+        assertTrue(note.getText().contains("Ana Sales"), note.getText());
+        assertEquals(1, app.queryLong("SELECT count(*) FROM note WHERE lead_id = ? AND kind = 'manual'", id));
+
+        note.findElement(org.openqa.selenium.By.cssSelector("[data-testid=delete-note]")).click();
+        browser.until(d -> browser.all("[data-testid=timeline-item][data-kind=manual]").isEmpty() ? true : null);
+        assertEquals(0, app.queryLong("SELECT count(*) FROM note WHERE lead_id = ? AND kind = 'manual'", id));
+    }
+
+    @Test
+    void summariseAChosenDayWithTheStubLlm() throws Exception {
+        LocalDate day = LocalDate.of(2025, 11, 20);
+        long id = lead("Rudi Ringkas", "Apakah ada diskon untuk paket tahunan?", day.atTime(14, 30));
+        signIn(tenant.token);
+        openLead(id);
+        assertTrue(browser.all("[data-testid=timeline-item][data-kind=daily_summary]").isEmpty());
+        int before = llm.completions();
+        browser.script("arguments[0].value = arguments[1]", browser.find("#summary-day"), day.toString());
+        browser.find("#summarise-day").click();
+        String said = browser.textContains("#summary-message", "Summarised");
+        assertTrue(said.contains("1 note written"), said);
+        WebElement summary = browser.visible("[data-testid=timeline-item][data-kind=daily_summary]");
+        assertTrue(summary.getText().contains("Stub summary"), summary.getText());
+        assertTrue(summary.getText().contains("Nov 20, 2025"), summary.getText());
+        assertEquals(before + 1, llm.completions());
+        assertEquals(day.toString(), app.queryString("SELECT day::text FROM note WHERE lead_id = ? AND kind = 'daily_summary'", id));
+    }
+
+    @Test
+    void hostileNamesAndMessagesRenderAsText() throws Exception {
+        String name = "<img src=x onerror=alert(1)>";
+        String text = "<script>window.pwned = 1; alert(2)</script> hi";
+        long id = lead(name, text, SAMPLE_DAY.atTime(13, 0));
+        signIn(tenant.token);
+        browser.find("#search").sendKeys("onerror");
+        browser.until(d -> rows().size() == 1 ? true : null);
+        assertTrue(rows().get(0).getText().contains(name), rows().get(0).getText());
+        rows().get(0).click();
+        assertEquals(name, browser.textContains("#lead-name", "onerror"));
+        browser.until(d -> messages().size() == 1 ? true : null);
+        assertTrue(messages().get(0).getText().contains(text), messages().get(0).getText());
+
+        assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
+        assertEquals(0L, browser.script("return document.querySelectorAll('img').length"));
+        assertEquals(0L, browser.script("return document.querySelectorAll('body script').length"));
+        assertNull(browser.script("return window.pwned === undefined ? null : window.pwned"));
+        assertEquals(String.valueOf(id), rows().get(0).getAttribute("data-lead-id"));
+    }
+
+    @Test
+    void aBadTokenShowsAClearMessageAndIsNotKept() {
+        browser.find("#token").sendKeys("not-a-real-token");
+        browser.find("#sign-in").click();
+        String message = browser.textContains("#sign-in-error", "not accepted");
+        assertTrue(message.contains("That token was not accepted"), message);
+        assertNull(browser.script("return sessionStorage.getItem('leadline.token')"));
+        assertFalse(browser.find("#app-view").isDisplayed());
+    }
+
+    @Test
+    void signOutForgetsTheToken() {
+        signIn(tenant.token);
+        assertEquals(tenant.token, browser.script("return sessionStorage.getItem('leadline.token')"));
+        assertFalse(browser.driver().getCurrentUrl().contains(tenant.token));
+        browser.find("#sign-out").click();
+        browser.visible("#token");
+        assertNull(browser.script("return sessionStorage.getItem('leadline.token')"));
+        assertEquals("", browser.script("return document.cookie"));
+    }
+
+    @Test
+    void keyboardSlashSearchesArrowsMoveEnterOpens() throws Exception {
+        lead("Kiki Keyboard", "Halo", SAMPLE_DAY.atTime(15, 0));
+        signIn(tenant.token);
+        browser.until(d -> rows().size() >= 2 ? true : null);
+        browser.find("body").sendKeys("/");
+        assertEquals("search", browser.driver().switchTo().activeElement().getAttribute("id"));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+        assertEquals(rows().get(0).getAttribute("data-lead-id"), browser.driver().switchTo().activeElement().getAttribute("data-lead-id"));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ARROW_DOWN);
+        String second = rows().get(1).getAttribute("data-lead-id");
+        assertEquals(second, browser.driver().switchTo().activeElement().getAttribute("data-lead-id"));
+        browser.driver().switchTo().activeElement().sendKeys(Keys.ENTER);
+        browser.visible("#panel-body");
+        String name = rows().get(1).findElement(org.openqa.selenium.By.cssSelector(".name")).getText();
+        assertEquals(name, browser.textContains("#lead-name", name));
+    }
+
+    @Test
+    void atPhoneWidthTheListAndThePanelFitTheScreen() {
+        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(360, 740));
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360L);
+        openLead(budi);
+        browser.visible("[data-testid=timeline-item]");
+        assertFalse(browser.find("#list-pane").isDisplayed(), "the panel replaces the list at phone width");
+        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360L);
+        browser.screenshot("lead-panel-360px");
+        browser.find("#back").click();
+        browser.visible("[data-testid=lead-row]");
+    }
+
+    @Test
+    void aWorkspaceWithNoLeadsSaysHowToGetOne() throws Exception {
+        Tenant empty = Tenant.create(app);
+        signIn(empty.token);
+        String said = browser.textContains("#list-state", "No leads yet");
+        assertTrue(said.contains("send a webhook"), said);
+        assertTrue(rows().isEmpty());
+    }
+
+    @Test
+    void anApiErrorIsShownInWords() {
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        // a date the API refuses (more than a year ahead): its 400 detail, not a blank list
+        browser.script("const i = arguments[0]; i.value = '2099-01-01'; i.dispatchEvent(new Event('change'))",
+                browser.find("#active-since"));
+        String said = browser.textContains("#list-state", "Could not load the leads");
+        assertTrue(said.length() > "Could not load the leads: ".length() + 5, said);
+        assertTrue(browser.find("#list-state").getAttribute("class").contains("error"));
+    }
+
+    @Test
+    void mediaShowAsTheirReadableTextAndNeverAsALink() throws Exception {
+        ObjectNode batch = Webhooks.sampleJson("kapso-batch.json");
+        batch.withArray("data").forEach(e -> {
+            ((ObjectNode) e).put("phone_number_id", tenant.phoneNumberId);
+            ((ObjectNode) e.get("conversation")).put("phone_number_id", tenant.phoneNumberId);
+        });
+        ok(tenant.kapso(Webhooks.RECEIVED, batch));
+        signIn(tenant.token);
+        openLead(leadId("+6285712345678"));
+        browser.until(d -> messages().size() == 2 ? true : null);
+        String audio = messages().get(1).getText();
+        assertTrue(audio.contains("Saya tertarik paket tiga bulan"), audio);
+        assertTrue(audio.contains("audio"), audio);
+        assertTrue(browser.all("#transcript a, #transcript audio, #transcript img").isEmpty());
+        assertFalse(browser.find("#transcript").getText().contains("example.invalid"));
+    }
+
+    @Test
+    void theTimelineComesAPageAtATime() throws Exception {
+        long id = lead("Tia Timeline", "Halo", SAMPLE_DAY.atTime(16, 0));
+        for (int i = 1; i <= 55; i++) {
+            ok(app.call("POST", "/api/leads/" + id + "/notes", "{\"content\": \"note " + i + "\", \"author\": \"bulk\"}", tenant.token));
+        }
+        signIn(tenant.token);
+        openLead(id);
+        browser.until(d -> browser.all("[data-testid=timeline-item]").size() == 50 ? true : null);
+        assertTrue(browser.all("[data-testid=timeline-item]").get(0).getText().contains("note 55"), "newest first");
+        browser.visible("#older-notes").click();
+        browser.until(d -> browser.all("[data-testid=timeline-item]").size() == 55 ? true : null);
+        assertTrue(browser.all("[data-testid=timeline-item]").get(54).getText().contains("note 1"));
+        assertFalse(browser.find("#older-notes").isDisplayed());
+    }
+
+    @Test
+    void thePageRunsUnderAContentSecurityPolicyThatRefusesInlineScript() {
+        signIn(tenant.token);
+        browser.until(d -> !rows().isEmpty() ? true : null);
+        // what an injected <script> would be: refused by the page's policy, and reported
+        assertEquals(Boolean.TRUE, browser.script("const s = document.createElement('script');"
+                + " s.textContent = 'window.inlineRan = 1'; document.body.append(s); s.remove();"
+                + " return window.inlineRan === undefined"));
+        browser.until(d -> browser.consoleErrors().stream().anyMatch(m -> m.contains("Content Security Policy")) ? true : null);
+    }
+
+    // --- helpers
+
+    static void ok(HttpResponse<String> response) {
+        assertTrue(response.statusCode() / 100 == 2, response.statusCode() + " " + response.body());
+    }
+
+    static long leadId(String phone) throws Exception {
+        return app.queryLong("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", tenant.workspaceId, phone);
+    }
+
+    /** A new lead of the tenant: one received message at the given Jakarta time, from the given name. */
+    static long lead(String name, String text, java.time.LocalDateTime at) throws Exception {
+        String phone = Workspaces.newPhone();
+        ObjectNode event = Webhooks.received(tenant.phoneNumberId, Workspaces.unique("wamid.page"), phone, text,
+                at.atZone(JAKARTA).toEpochSecond());
+        ((ObjectNode) event.get("conversation").get("kapso")).put("contact_name", name);
+        ok(tenant.webhooks.kapso(event));
+        return leadId(phone);
+    }
+
+    void signIn(String token) {
+        browser.visible("#token").sendKeys(token);
+        browser.find("#author").sendKeys("Ana Sales");
+        browser.find("#sign-in").click();
+        browser.visible("#app-view");
+    }
+
+    void openLead(long id) {
+        WebElement row = browser.until(d -> rows().stream()
+                .filter(r -> r.getAttribute("data-lead-id").equals(String.valueOf(id))).findFirst().orElse(null));
+        row.click();
+        browser.visible("#panel-body");
+        browser.until(d -> !browser.find("#timeline-state").getText().startsWith("Loading") ? true : null);
+    }
+
+    static List<WebElement> rows() {
+        return browser.all("[data-testid=lead-row]");
+    }
+
+    static List<WebElement> messages() {
+        return browser.all("[data-testid=message]");
+    }
+
+    static List<String> options() {
+        return browser.until(d -> {
+            List<String> values = new Select(browser.find("#status-select")).getOptions().stream()
+                    .map(o -> o.getAttribute("value")).filter(v -> !v.isEmpty()).toList();
+            return values.isEmpty() ? null : values;
+        });
+    }
+
+    /** No script error and no Content-Security-Policy violation reached the console. */
+    void assertNoPageErrors() {
+        List<String> problems = browser.consoleErrors().stream()
+                .filter(m -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Refused"))
+                .toList();
+        assertEquals(List.of(), problems);
+    }
+}
