@@ -393,6 +393,20 @@ class LeadPageBrowserTest {
         assertTrue(browser.all("[data-testid=lead-row]").isEmpty(), "no lead of the workspace left on screen");
     }
 
+    @Test
+    void summariseYesterdayInTheWorkspacesZone() throws Exception {
+        LocalDate yesterday = LocalDate.now(JAKARTA).minusDays(1);
+        long id = lead("Yanto Kemarin", "Kapan bisa mulai?", yesterday.atTime(10, 0));
+        signIn(tenant.token);
+        openLead(id);
+        browser.find("#summarise-yesterday").click();
+        String said = browser.textContains("#summary-message", "Summarised");
+        assertTrue(said.contains("1 note written"), said);
+        WebElement summary = browser.visible("[data-testid=timeline-item][data-kind=daily_summary]");
+        assertEquals(yesterday.toString(), summary.findElement(org.openqa.selenium.By.cssSelector("time")).getAttribute("datetime"));
+        assertEquals(yesterday.toString(), app.queryString("SELECT day::text FROM note WHERE lead_id = ? AND kind = 'daily_summary'", id));
+    }
+
     // --- helpers
 
     static void ok(HttpResponse<String> response) {
