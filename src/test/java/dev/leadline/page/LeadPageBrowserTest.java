@@ -407,6 +407,38 @@ class LeadPageBrowserTest {
         assertEquals(yesterday.toString(), app.queryString("SELECT day::text FROM note WHERE lead_id = ? AND kind = 'daily_summary'", id));
     }
 
+    /** WCAG's contrast ratio of every visible text against the background it is drawn on: 4.5:1 or more. */
+    @Test
+    void everyTextHasReadableContrast() throws Exception {
+        signIn(tenant.token);
+        openLead(budi);
+        browser.visible("[data-testid=timeline-item]");
+        browser.until(d -> !messages().isEmpty() ? true : null);
+        Object low = browser.script("""
+                const lum = (c) => {
+                  const [r, g, b] = c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((v) => {
+                    v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+                  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+                };
+                const background = (el) => {
+                  for (; el; el = el.parentElement) {
+                    const c = getComputedStyle(el).backgroundColor, m = c.match(/[\\d.]+/g);
+                    if (m && (m.length < 4 || Number(m[3]) > 0)) return c;
+                  }
+                  return 'rgb(255, 255, 255)';
+                };
+                const low = [];
+                for (const el of document.querySelectorAll('body *')) {
+                  if (!el.getClientRects().length) continue;
+                  if (![...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim())) continue;
+                  const a = lum(getComputedStyle(el).color), b = lum(background(el));
+                  const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                  if (ratio < 4.5) low.push(`${el.tagName}.${el.className} ${ratio.toFixed(2)}: ${el.textContent.trim().slice(0, 40)}`);
+                }
+                return low;""");
+        assertEquals(List.of(), low);
+    }
+
     // --- helpers
 
     static void ok(HttpResponse<String> response) {
