@@ -202,7 +202,8 @@ public final class HttpEdge implements StartupListener {
             ctx.put(HANDLED, Boolean.TRUE);
             HttpServerResponse response = ctx.response();
             ctx.addHeadersEndHandler(v -> {
-                boolean page = pageResponses.remove(response);
+                // a page answer that turned into an error after all is answered like any other
+                boolean page = pageResponses.remove(response) && response.getStatusCode() == 200;
                 List<String> names = new ArrayList<>(response.headers().names());
                 for (String name : names) {
                     String lower = name.toLowerCase(Locale.ROOT);
@@ -227,8 +228,8 @@ public final class HttpEdge implements StartupListener {
     /**
      * The web page's route answers this exchange: its Content-Security-Policy and Referrer-Policy headers are
      * sent as it set them (see {@link #PAGE_HEADERS}), with this Cache-Control instead of no-store (and
-     * Vary: Accept-Encoding when compressing). (Camel's
-     * HTTP header filter never writes a route's Cache-Control, so it is set on the response here.)
+     * Vary: Accept-Encoding when compressing). Camel's HTTP header filter never writes a route's Cache-Control,
+     * so it is set on the response here.
      */
     public void keepPageHeaders(Exchange exchange, String cacheControl) {
         if (exchange.getMessage() instanceof HttpMessage message) {

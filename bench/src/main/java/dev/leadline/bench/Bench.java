@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|oversize|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|startup|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -40,6 +40,11 @@ public final class Bench {
         if (which.equals("read") || which.equals("all") || smoke) {
             ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
                     Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 2 : 20), table);
+        }
+        // Not in the smoke run (the browser tests cover the page in mvn test); see bench/README.md.
+        if (which.equals("page") || which.equals("all")) {
+            PageBenchmark.run(Options.integer(o, "leads", 100_000), Options.integer(o, "notes", 1_000_000),
+                    Options.integer(o, "runs", 5), table);
         }
         if (which.equals("oversize") || which.equals("all") || smoke) {
             OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);

@@ -31,38 +31,9 @@ final class ReadApiBenchmark {
 
     static void run(int leads, int notes, int rate, int seconds, Table table) throws Exception {
         try (ServiceProcess service = ServiceProcess.start("read-api", Map.of(), List.of())) {
-            Seed.leads(service, leads, Instant.now().toString());
-            long first = Seed.count(service, "SELECT min(id) FROM lead");
-            // Identities as issue 11 keeps them: every 5th lead has a username, every 2nd a BSUID, and every
-            // 10th an earlier phone (an alias, after an identity change or a merge) that q also searches.
-            Seed.execute(service, """
-                    UPDATE lead SET username = CASE WHEN id %% 5 = 0 THEN '@user.' || id END,
-                                    bsuid = CASE WHEN id %% 2 = 0 THEN 'ID.' || (1000000000 + id) END;
-                    INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
-                    SELECT workspace_id, 'phone', '+62857' || lpad(id::text, 8, '0'), id FROM lead WHERE id %% 10 = 0;
-                    """.formatted());
-            // The lead indexes as a fresh load builds them. The UPDATE above gave every lead a second version,
-            // which leaves the trigram (GIN) posting lists of the common digits ("628", "813") bloated even after
-            // VACUUM: the phone search then costs ~8 ms a query instead of ~0.6 ms until the index is rebuilt.
-            // Steady intake does the same (every message updates its lead): a known gap, see BENCHMARKS.md.
-            Seed.execute(service, "REINDEX TABLE lead");
-            Seed.execute(service, "VACUUM ANALYZE lead");
-            Seed.execute(service, "VACUUM ANALYZE lead_alias");
-            long hot = first;
-            int perLead = Math.max(1, (notes - HOT_LEAD_NOTES + leads - 1) / leads);
-            Seed.execute(service, """
-                    INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at, day, generator)
-                    SELECT l.workspace_id, l.id, k.kind, 'Catatan ' || g || ' untuk ' || l.name, 'system-daily-summary',
-                           now() - (g * interval '1 day') - (l.id %% 1000) * interval '1 second',
-                           CASE WHEN k.kind = 'daily_summary' THEN CAST(now() - g * interval '1 day' AS date) END,
-                           CASE WHEN k.kind = 'daily_summary' THEN 'offline' END
-                    FROM lead l, generate_series(1, %d) g,
-                         LATERAL (SELECT (ARRAY['daily_summary', 'manual', 'status_change'])[1 + g %% 3] AS kind) k
-                    WHERE l.id <> %d;
-                    INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at)
-                    SELECT workspace_id, id, 'manual', 'Catatan panjang ' || g, 'agent', now() - g * interval '1 minute'
-                    FROM lead, generate_series(1, %d) g WHERE id = %d;
-                    """.formatted(perLead, hot, HOT_LEAD_NOTES, hot));
+            long[] seeded = seed(service, leads, notes);
+            long first = seeded[0];
+            long hot = seeded[1];
             long noteCount = Seed.count(service, "SELECT count(*) FROM note");
             String deepCursor = deepCursor(service, hot, HOT_LEAD_NOTES / 2);
             Random random = new Random(11);
@@ -99,6 +70,46 @@ final class ReadApiBenchmark {
                 java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", "explain-" + query[0].replaceAll("[^a-z]+", "-") + ".txt"), plan);
             }
         }
+    }
+
+    /**
+     * N leads (the first, newest activity first, has {@link #HOT_LEAD_NOTES} notes) with usernames, BSUIDs and
+     * aliases as issue 11 keeps them, and about M notes in all. Answers the first lead's id and the hot lead's.
+     */
+    static long[] seed(ServiceProcess service, int leads, int notes) throws Exception {
+        Seed.leads(service, leads, Instant.now().toString());
+        long first = Seed.count(service, "SELECT min(id) FROM lead");
+        // Identities as issue 11 keeps them: every 5th lead has a username, every 2nd a BSUID, and every
+        // 10th an earlier phone (an alias, after an identity change or a merge) that q also searches.
+        Seed.execute(service, """
+                UPDATE lead SET username = CASE WHEN id %% 5 = 0 THEN '@user.' || id END,
+                                bsuid = CASE WHEN id %% 2 = 0 THEN 'ID.' || (1000000000 + id) END;
+                INSERT INTO lead_alias (workspace_id, kind, value, lead_id)
+                SELECT workspace_id, 'phone', '+62857' || lpad(id::text, 8, '0'), id FROM lead WHERE id %% 10 = 0;
+                """.formatted());
+        // The lead indexes as a fresh load builds them. The UPDATE above gave every lead a second version,
+        // which leaves the trigram (GIN) posting lists of the common digits ("628", "813") bloated even after
+        // VACUUM: the phone search then costs ~8 ms a query instead of ~0.6 ms until the index is rebuilt.
+        // Steady intake does the same (every message updates its lead): a known gap, see BENCHMARKS.md.
+        Seed.execute(service, "REINDEX TABLE lead");
+        Seed.execute(service, "VACUUM ANALYZE lead");
+        Seed.execute(service, "VACUUM ANALYZE lead_alias");
+        long hot = first;
+        int perLead = Math.max(1, (notes - HOT_LEAD_NOTES + leads - 1) / leads);
+        Seed.execute(service, """
+                INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at, day, generator)
+                SELECT l.workspace_id, l.id, k.kind, 'Catatan ' || g || ' untuk ' || l.name, 'system-daily-summary',
+                       now() - (g * interval '1 day') - (l.id %% 1000) * interval '1 second',
+                       CASE WHEN k.kind = 'daily_summary' THEN CAST(now() - g * interval '1 day' AS date) END,
+                       CASE WHEN k.kind = 'daily_summary' THEN 'offline' END
+                FROM lead l, generate_series(1, %d) g,
+                     LATERAL (SELECT (ARRAY['daily_summary', 'manual', 'status_change'])[1 + g %% 3] AS kind) k
+                WHERE l.id <> %d;
+                INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at)
+                SELECT workspace_id, id, 'manual', 'Catatan panjang ' || g, 'agent', now() - g * interval '1 minute'
+                FROM lead, generate_series(1, %d) g WHERE id = %d;
+                """.formatted(perLead, hot, HOT_LEAD_NOTES, hot));
+        return new long[] {first, hot};
     }
 
     private static int next(Random random, int bound) {
