@@ -11,6 +11,7 @@ let workflow = {};
 let lead = null;
 let etag = null;
 let messageCursor = null;
+let messageGeneration = 0;
 let onChanged = () => {};
 
 export function initPanel(leadChanged) {
@@ -119,13 +120,14 @@ async function changeStatus() {
 async function loadMessages(fresh) {
   const id = lead.id;
   const list = $('transcript');
-  if (fresh) { clear(list); messageCursor = null; }
+  if (fresh) { clear(list); messageCursor = null; messageGeneration += 1; }
+  const mine = messageGeneration;
   const state = $('transcript-state');
   say(state, 'Loading the conversation…');
   $('older-messages').hidden = true;
   try {
     const { data } = await api(`/api/leads/${id}/messages${query({ cursor: messageCursor })}`);
-    if (!lead || lead.id !== id) return;
+    if (mine !== messageGeneration) return;
     // Newest first from the API; a transcript reads oldest first, earlier pages go on top.
     list.prepend(...data.items.slice().reverse().map(message));
     messageCursor = data.nextCursor || null;
@@ -133,7 +135,7 @@ async function loadMessages(fresh) {
     say(state, list.children.length ? '' : 'No messages.');
     if (fresh) list.scrollTop = list.scrollHeight;
   } catch (e) {
-    if (lead && lead.id === id) say(state, `Could not load the conversation: ${e.message}`, true);
+    if (mine === messageGeneration) say(state, `Could not load the conversation: ${e.message}`, true);
   }
 }
 

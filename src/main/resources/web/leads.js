@@ -15,11 +15,11 @@ export function initLeads(open) {
   const filter = $('status-filter');
   $('search').addEventListener('input', () => {
     clearTimeout(debounce);
-    debounce = setTimeout(reload, 250);
+    debounce = setTimeout(() => reload(), 250);
   });
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); reload(); });
-  filter.addEventListener('change', reload);
-  $('active-since').addEventListener('change', reload);
+  filter.addEventListener('change', () => reload());
+  $('active-since').addEventListener('change', () => reload());
   $('load-more').addEventListener('click', () => load(false));
   $('lead-list').addEventListener('keydown', moveFocus);
   $('search').addEventListener('keydown', (e) => {

@@ -15,6 +15,8 @@ const KIND_LABELS = {
 
 let leadId = null;
 let cursor = null;
+/** Bumped by every fresh showing, so that an answer to an older request is dropped, never appended twice. */
+let generation = 0;
 let onDelete = () => {};
 
 export function initTimeline(deleteNote) {
@@ -25,24 +27,26 @@ export function initTimeline(deleteNote) {
 export function showTimeline(id) {
   leadId = id;
   cursor = null;
+  generation += 1;
   clear($('timeline'));
   return load(true);
 }
 
 async function load(fresh) {
   const id = leadId;
+  const mine = generation;
   const state = $('timeline-state');
   say(state, 'Loading the timeline…');
   $('older-notes').hidden = true;
   try {
     const { data } = await api(`/api/leads/${id}/timeline${query({ cursor: fresh ? null : cursor })}`);
-    if (id !== leadId) return;
+    if (mine !== generation) return;
     $('timeline').append(...data.items.map(item));
     cursor = data.nextCursor || null;
     $('older-notes').hidden = !cursor;
     say(state, $('timeline').children.length ? '' : 'Nothing on the timeline yet.');
   } catch (e) {
-    if (id === leadId) say(state, `Could not load the timeline: ${e.message}`, true);
+    if (mine === generation) say(state, `Could not load the timeline: ${e.message}`, true);
   }
 }
 
