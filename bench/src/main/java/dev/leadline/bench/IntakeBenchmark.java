@@ -32,7 +32,7 @@ final class IntakeBenchmark {
 
     static Figures run(int clients, int seconds, int seededLeads, boolean install, Table table) throws Exception {
         List<String> jvm = System.getProperty("bench.jfr") == null ? List.of()
-                : List.of("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile");
+                : List.of("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile,dumponexit=true");
         try (ServiceProcess service = ServiceProcess.start("intake", Map.of("DB_POOL_SIZE", String.valueOf(clients)), jvm)) {
             long rssAfterStart = service.rssMiB();
             Seed.leads(service, seededLeads, Instant.now().toString());
@@ -45,17 +45,31 @@ final class IntakeBenchmark {
             load.closedLoop(clients, Duration.ofMillis(Math.max(250, seconds * 250L)), i -> warmUp.get(i % warmUp.size()));
             List<Load.Call> saturationCalls = deliveries(service, random, seededLeads, "s", Math.max(2_000, seconds * 5_000));
             long[] cpu = Machine.cpuTicks();
+            double[] processCpu = service.cpuSeconds();
+            double harnessCpu = harnessCpuSeconds();
             Load.Result saturation = load.closedLoop(clients, Duration.ofSeconds(seconds),
                     i -> saturationCalls.get(i % saturationCalls.size()));
+            double[] processCpuAfter = service.cpuSeconds();
+            double harnessCpuAfter = harnessCpuSeconds();
             double busy = Machine.busyPercent(cpu, Machine.cpuTicks());
+            // CPU per stored message at saturation: the service JVM, PostgreSQL (its processes), the load
+            // generator (this JVM), in ms; the harness's own cost is visible, not folded into the service's.
+            double messages = Math.max(1, saturation.units());
+            double serviceMsPerMessage = (processCpuAfter[0] - processCpu[0]) * 1000 / messages;
+            double databaseMsPerMessage = (processCpuAfter[1] - processCpu[1]) * 1000 / messages;
+            double harnessMsPerMessage = (harnessCpuAfter - harnessCpu) * 1000 / messages;
             double deliveriesPerSecond = saturation.requests() / saturation.seconds();
             List<Load.Call> halfCalls = deliveries(service, random, seededLeads, "h", (int) (deliveriesPerSecond / 2 * seconds) + 1);
             Load.Result half = load.openLoop(deliveriesPerSecond / 2, Duration.ofSeconds(seconds), halfCalls::get);
             long rssAfter = service.rssMiB();
+            double[] pgbenchCpu = service.cpuSeconds();
+            long[] pgbenchTicks = Machine.cpuTicks();
             double pgbench = PgBench.available(install)
                     ? PgBench.messagesPerSecond(service, new PgBench.Mix("intake", clients, seconds, BATCH_PERCENT, BATCH_SIZE,
                             EXISTING_PERCENT, seededLeads, "webhook"))
                     : Double.NaN;
+            double pgbenchBusy = Machine.busyPercent(pgbenchTicks, Machine.cpuTicks());
+            double pgbenchDatabaseMs = (service.cpuSeconds()[1] - pgbenchCpu[1]) * 1000 / Math.max(1, pgbench * seconds);
             Figures f = new Figures(saturation.unitsPerSecond(), pgbench, half.p50(), half.p99(), half.unitsPerSecond(),
                     rssAfterStart, rssAfter, service.startupMillis());
             String mix = String.format("80%% existing / 20%% new leads, %d%% batched x%d, %d connections", BATCH_PERCENT, BATCH_SIZE, clients);
@@ -64,6 +78,12 @@ final class IntakeBenchmark {
                             saturation.failures(), busy),
                     Double.isNaN(pgbench) ? "pgbench not available" : String.format("%.0f msgs/s pgbench, same SQL and mix", pgbench),
                     Double.isNaN(pgbench) ? "n/a" : String.format("%.2f (target >= 0.8)", f.serviceMsgsPerSecond() / pgbench));
+            table.add("intake CPU per stored message at saturation (from /proc; harness: its JVM's process CPU)",
+                    String.format("service JVM %.3f ms, PostgreSQL %.3f ms, load generator %.3f ms (%d messages)",
+                            serviceMsPerMessage, databaseMsPerMessage, harnessMsPerMessage, saturation.units()),
+                    Double.isNaN(pgbench) ? "-" : String.format("pgbench run: PostgreSQL %.3f ms per message (all cores %.0f%% busy)",
+                            pgbenchDatabaseMs, pgbenchBusy),
+                    "-");
             table.add(String.format("intake latency at half saturation (%.0f msgs/s offered)", f.halfRateMsgsPerSecond()),
                     String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", f.p50Millis(), f.p99Millis(), half.failures()),
                     "p50 < 5 ms, p99 < 25 ms",
@@ -72,6 +92,12 @@ final class IntakeBenchmark {
                     rssAfterStart, rssAfter), "-", "-");
             return f;
         }
+    }
+
+    /** CPU seconds of this JVM (the load generator) so far. */
+    static double harnessCpuSeconds() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime() / 1e9;
     }
 
     static List<Load.Call> deliveries(ServiceProcess service, Random random, int seededLeads, String prefix, int n) {
