@@ -64,6 +64,7 @@ public final class StubLlm implements AutoCloseable {
     private final AtomicInteger completions = new AtomicInteger();
     private volatile long latencyMillis;
     private volatile Fault always;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
 
     public StubLlm() throws IOException {
         // The JDK server otherwise leaves Nagle on: its answers would wait for the client's delayed ACK
@@ -71,8 +72,20 @@ public final class StubLlm implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "stub-llm-" + threads.size());
+            thread.setDaemon(true);
+            threads.add(thread);
+            return thread;
+        }));
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         server.start();
+        // the server's dispatcher thread (accepts, reads the request line and headers): the stub's CPU too
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("HTTP-Dispatcher")) {
+                threads.add(t);
+            }
+        }
     }
 
     /** The service settings that point it at this stub. */
@@ -108,6 +121,22 @@ public final class StubLlm implements AutoCloseable {
 
     public int completions() {
         return completions.get();
+    }
+
+    /**
+     * CPU time so far of the stub's live threads (its dispatcher and its handlers; a pooled handler idle
+     * for 60 s ends, and its time with it), in nanoseconds: what the stub costs the JVM it runs in.
+     */
+    public long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) {
+            long cpu = t.isAlive() ? mx.getThreadCpuTime(t.getId()) : -1;
+            if (cpu > 0) {
+                sum += cpu;
+            }
+        }
+        return sum;
     }
 
     public void reset() {
