@@ -85,6 +85,7 @@ public final class SummaryPrompt {
 
     /** A message can't close the fence early: marker look-alikes are neutralised. */
     static String fence(String text) {
-        return FENCE.matcher(text).replaceAll("[transcript]");
+        // Every marker has a '<': most lines have none, and skip the regex.
+        return text.indexOf('<') < 0 ? text : FENCE.matcher(text).replaceAll("[transcript]");
     }
 }

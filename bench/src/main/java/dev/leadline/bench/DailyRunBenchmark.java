@@ -77,7 +77,8 @@ final class DailyRunBenchmark {
                             String.format("service %.2f ms + stub LLM %.2f ms = %.2f ms; PostgreSQL %.2f ms; harness JVM (stub included) %.2f ms",
                                     serviceMs, stubMs, serviceMs + stubMs, (processesAfter[1] - processes[1]) * perLead,
                                     (harnessAfter - harness) / 1e6 / leads),
-                            "service + stub", String.format("%.2f ms", serviceMs + stubMs));
+                            "service + stub", String.format("%.2f ms (%d LLM requests on %d connections)", serviceMs + stubMs,
+                                    llm.completions(), llm.connections()));
                 }
             }
         }
