@@ -6,9 +6,9 @@
 -- key: one wins, the other waits for it and then finds it held. The lease is renewed with the run's
 -- heartbeat (heartbeat-runs.sql).
 INSERT INTO summary_claim (workspace_id, lead_id, day, run_id, expires_at)
-VALUES (:#${variable.workspaceId}, :#${variable.leadDay[leadId]}, CAST(:#${variable.leadDay[day]} AS date),
-        :#${variable.runProgress.runId},
-        now() + make_interval(secs => CAST(:#${properties:summaries.claim-lease-seconds} AS integer)))
+VALUES (:#workspaceId, :#leadDayLeadId, CAST(:#leadDayDate AS date),
+        :#runId,
+        now() + make_interval(secs => CAST(:#claimLeaseSeconds AS integer)))
 ON CONFLICT (workspace_id, lead_id, day) DO UPDATE
     SET run_id = EXCLUDED.run_id,
         claimed_at = now(),

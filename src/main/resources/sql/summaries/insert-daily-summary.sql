@@ -6,11 +6,11 @@
 -- (xmax is 0 on an insert, set on an update), or nothing when skipped.
 INSERT INTO note (workspace_id, lead_id, kind, content, added_by, day, generator, prompt_tokens, completion_tokens,
                   run_id, covered_messages, covered_until_message_id, partial)
-VALUES (:#${variable.workspaceId}, :#${variable.leadDay[leadId]}, 'daily_summary', :#content, 'system-daily-summary',
-        CAST(:#${variable.leadDay[day]} AS date), :#generator, :#promptTokens, :#completionTokens,
-        :#${variable.runProgress.runId}, CAST(:#${variable.digest.coveredMessages} AS integer),
+VALUES (:#workspaceId, :#leadDayLeadId, 'daily_summary', :#content, 'system-daily-summary',
+        CAST(:#leadDayDate AS date), :#generator, :#promptTokens, :#completionTokens,
+        :#runId, CAST(:#${variable.digest.coveredMessages} AS integer),
         CAST(:#${variable.digest.coveredUntilMessageId} AS bigint),
-        now() < CAST(CAST(:#${variable.leadDay[day]} AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text))
+        now() < CAST(CAST(:#leadDayDate AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#timeZone AS text))
 ON CONFLICT ON CONSTRAINT note_one_per_lead_kind_day DO UPDATE
     SET content = EXCLUDED.content,
         generator = EXCLUDED.generator,
@@ -21,7 +21,7 @@ ON CONFLICT ON CONSTRAINT note_one_per_lead_kind_day DO UPDATE
         covered_until_message_id = EXCLUDED.covered_until_message_id,
         partial = EXCLUDED.partial,
         updated_at = now()
-    WHERE CAST(:#${variable.force} AS boolean)
+    WHERE CAST(:#force AS boolean)
        OR note.covered_messages IS NULL
        OR EXCLUDED.covered_messages > note.covered_messages
        OR EXCLUDED.covered_until_message_id > note.covered_until_message_id

@@ -6,17 +6,17 @@
 WITH covered AS (
     SELECT count(*) AS messages, max(m.id) AS newest
     FROM message m
-    WHERE m.lead_id = :#${variable.leadDay[leadId]}
-      AND m.sent_at >= CAST(CAST(:#${variable.leadDay[day]} AS date) AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text)
-      AND m.sent_at < CAST(CAST(:#${variable.leadDay[day]} AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text)
+    WHERE m.lead_id = :#leadDayLeadId
+      AND m.sent_at >= CAST(CAST(:#leadDayDate AS date) AS timestamp) AT TIME ZONE CAST(:#timeZone AS text)
+      AND m.sent_at < CAST(CAST(:#leadDayDate AS date) + 1 AS timestamp) AT TIME ZONE CAST(:#timeZone AS text)
 )
 SELECT n.id IS NULL
-       OR (CAST(:#${variable.force} AS boolean) AND n.updated_at < r.started_at)
+       OR (CAST(:#force AS boolean) AND n.updated_at < r.started_at)
        OR n.covered_messages IS NULL
        OR c.messages > n.covered_messages
        OR c.newest > n.covered_until_message_id
-       OR (n.partial AND now() >= CAST(n.day + 1 AS timestamp) AT TIME ZONE CAST(:#${variable.timeZone} AS text)) AS "needed"
+       OR (n.partial AND now() >= CAST(n.day + 1 AS timestamp) AT TIME ZONE CAST(:#timeZone AS text)) AS "needed"
 FROM covered c
-JOIN summary_run r ON r.id = :#${variable.runProgress.runId}
-LEFT JOIN note n ON n.lead_id = :#${variable.leadDay[leadId]} AND n.kind = 'daily_summary'
-                AND n.day = CAST(:#${variable.leadDay[day]} AS date)
+JOIN summary_run r ON r.id = :#runId
+LEFT JOIN note n ON n.lead_id = :#leadDayLeadId AND n.kind = 'daily_summary'
+                AND n.day = CAST(:#leadDayDate AS date)

@@ -71,11 +71,28 @@ public final class ChatCompletions {
         }
         JsonNode usage = answer.path("usage");
         Map<String, Object> note = new LinkedHashMap<>();
-        note.put("content", OfflineSummariser.cut(content.replaceAll("\\s+", " "), MAX_NOTE_CHARS));
+        note.put("content", OfflineSummariser.cut(collapseWhitespace(content), MAX_NOTE_CHARS));
         note.put("generator", answer.path("model").asText(model));
         note.put("promptTokens", usage.path("prompt_tokens").asInt(0));
         note.put("completionTokens", usage.path("completion_tokens").asInt(0));
         return note;
+    }
+
+    /** Each run of whitespace (regex \\s: space, tab, line breaks, form feed, vertical tab) as one space. */
+    static String collapseWhitespace(String text) {
+        StringBuilder sb = new StringBuilder(text.length());
+        boolean inRun = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == '\u000B' || c == '\f' || c == '\r';
+            if (!space) {
+                sb.append(c);
+            } else if (!inRun) {
+                sb.append(' ');
+            }
+            inRun = space;
+        }
+        return sb.toString();
     }
 
     Long retryAfterMillis(String header) {

@@ -92,17 +92,23 @@ public final class DayDigester {
             kept.addFirst(line);
             used += line.length() + 1;
         }
+        List<String> words = StopWords.words(leadText.toString());
         return new DayDigest(((Number) leadDay.get("leadId")).longValue(), (String) leadDay.get("leadName"),
-                leadDay.get("day").toString(), timeZone, inbound, outbound, topics(leadText.toString()),
-                language(leadText.toString()), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size(),
+                leadDay.get("day").toString(), timeZone, inbound, outbound, topics(words),
+                language(words), lastQuestion, changes, List.copyOf(kept), kept.size() < lines.size(),
                 coveredMessages, coveredUntil, failedOutbound, deleted);
     }
 
     /** The most frequent words of the lead's messages that are not stop words, most frequent first. */
     static List<String> topics(String text) {
+        return topics(StopWords.words(text));
+    }
+
+    /** The topics of the lead's words (StopWords.words, split once for the topics and the language). */
+    static List<String> topics(List<String> words) {
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Integer> firstSeen = new LinkedHashMap<>();
-        for (String word : StopWords.words(text)) {
+        for (String word : words) {
             if (word.length() >= 3 && !StopWords.isStopWord(word)) {
                 counts.merge(word, 1, Integer::sum);
                 firstSeen.putIfAbsent(word, firstSeen.size());
@@ -117,9 +123,13 @@ public final class DayDigester {
 
     /** Indonesian unless the lead's words are clearly more often English stop words. */
     static DayDigest.Language language(String text) {
+        return language(StopWords.words(text));
+    }
+
+    static DayDigest.Language language(List<String> words) {
         int indonesian = 0;
         int english = 0;
-        for (String word : StopWords.words(text)) {
+        for (String word : words) {
             if (StopWords.INDONESIAN.contains(word)) {
                 indonesian++;
             }

@@ -1,14 +1,16 @@
 package dev.leadline.summary;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The facts of a lead's day for the prompt, and the OpenAI-format chat request around the prompt. The
@@ -51,15 +53,29 @@ public final class SummaryPrompt {
 
     /** The rendered prompts in a chat request; the templates' surrounding blank lines dropped. */
     public String request(String systemPrompt, String userPrompt) {
-        ObjectNode request = JSON.createObjectNode();
-        request.put("model", model);
-        ArrayNode messages = request.putArray("messages");
-        messages.addObject().put("role", "system").put("content", systemPrompt.strip());
-        messages.addObject().put("role", "user").put("content", userPrompt.strip());
-        request.put("temperature", temperature);
-        request.put("max_tokens", maxTokens);
-        request.put("stream", false);
-        return request.toString();
+        // Streamed straight to text: no tree of nodes per lead-day.
+        StringWriter out = new StringWriter(systemPrompt.length() + userPrompt.length() + 256);
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("model", model);
+            json.writeArrayFieldStart("messages");
+            json.writeStartObject();
+            json.writeStringField("role", "system");
+            json.writeStringField("content", systemPrompt.strip());
+            json.writeEndObject();
+            json.writeStartObject();
+            json.writeStringField("role", "user");
+            json.writeStringField("content", userPrompt.strip());
+            json.writeEndObject();
+            json.writeEndArray();
+            json.writeNumberField("temperature", temperature);
+            json.writeNumberField("max_tokens", maxTokens);
+            json.writeBooleanField("stream", false);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
     /** The lines that only some days have, each ending in a line break; empty when none applies. */
@@ -85,6 +101,7 @@ public final class SummaryPrompt {
 
     /** A message can't close the fence early: marker look-alikes are neutralised. */
     static String fence(String text) {
-        return FENCE.matcher(text).replaceAll("[transcript]");
+        // Every marker has a '<': most lines have none, and skip the regex.
+        return text.indexOf('<') < 0 ? text : FENCE.matcher(text).replaceAll("[transcript]");
     }
 }

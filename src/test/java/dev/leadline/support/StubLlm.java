@@ -13,7 +13,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -59,11 +58,14 @@ public final class StubLlm implements AutoCloseable {
 
     private final HttpServer server;
     private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
-    private final List<JsonNode> requests = new CopyOnWriteArrayList<>();
-    private final List<Long> requestTimes = new CopyOnWriteArrayList<>();
+    // Appended to on every request (10,000s in a benchmark run): not copy-on-write; read as snapshots.
+    private final List<JsonNode> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    private final List<Long> requestTimes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final AtomicInteger completions = new AtomicInteger();
     private volatile long latencyMillis;
     private volatile Fault always;
+    private final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final java.util.Set<InetSocketAddress> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StubLlm() throws IOException {
         // The JDK server otherwise leaves Nagle on: its answers would wait for the client's delayed ACK
@@ -71,8 +73,20 @@ public final class StubLlm implements AutoCloseable {
         System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/chat/completions", this::handle);
-        server.setExecutor(Executors.newCachedThreadPool());
+        server.setExecutor(Executors.newCachedThreadPool(task -> {
+            Thread thread = new Thread(task, "stub-llm-" + threads.size());
+            thread.setDaemon(true);
+            threads.add(thread);
+            return thread;
+        }));
+        java.util.Set<Thread> before = Thread.getAllStackTraces().keySet();
         server.start();
+        // the server's dispatcher thread (accepts, reads the request line and headers): the stub's CPU too
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (!before.contains(t) && t.getName().startsWith("HTTP-Dispatcher")) {
+                threads.add(t);
+            }
+        }
     }
 
     /** The service settings that point it at this stub. */
@@ -98,16 +112,43 @@ public final class StubLlm implements AutoCloseable {
         latencyMillis = millis;
     }
 
+    /** The requests so far, oldest first (a snapshot). */
     public List<JsonNode> requests() {
-        return requests;
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
     }
 
+    /** When each request came (System.nanoTime), oldest first (a snapshot). */
     public List<Long> requestTimes() {
-        return requestTimes;
+        synchronized (requestTimes) {
+            return List.copyOf(requestTimes);
+        }
     }
 
     public int completions() {
         return completions.get();
+    }
+
+    /**
+     * CPU time so far of the stub's live threads (its dispatcher and its handlers; a pooled handler idle
+     * for 60 s ends, and its time with it), in nanoseconds: what the stub costs the JVM it runs in.
+     */
+    public long cpuNanos() {
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (Thread t : threads) {
+            long cpu = t.isAlive() ? mx.getThreadCpuTime(t.getId()) : -1;
+            if (cpu > 0) {
+                sum += cpu;
+            }
+        }
+        return sum;
+    }
+
+    /** How many client connections (remote address and port) requests came on: keep-alive keeps it small. */
+    public int connections() {
+        return clients.size();
     }
 
     public void reset() {
@@ -121,6 +162,7 @@ public final class StubLlm implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             requestTimes.add(System.nanoTime());
+            clients.add(exchange.getRemoteAddress());
             byte[] raw = exchange.getRequestBody().readAllBytes();
             JsonNode request;
             try {
@@ -179,15 +221,30 @@ public final class StubLlm implements AutoCloseable {
 
     private static String completion(JsonNode request) {
         String user = request.path("messages").path(1).path("content").asText();
-        int lines = user.split("\n").length;
-        ObjectNode answer = JSON.createObjectNode();
-        answer.put("id", "cmpl-stub").put("object", "chat.completion").put("created", 1766999304).put("model", MODEL);
-        answer.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop")
-                .putObject("message").put("role", "assistant")
-                .put("content", "Stub summary of a day with " + lines + " prompt lines.");
-        answer.putObject("usage").put("prompt_tokens", 100 + user.length() / 4).put("completion_tokens", 12)
-                .put("total_tokens", 112 + user.length() / 4);
-        return answer.toString();
+        // written as text: its only variable parts are numbers (a Jackson tree per answer cost the stub more)
+        return "{\"id\":\"cmpl-stub\",\"object\":\"chat.completion\",\"created\":1766999304,\"model\":\"" + MODEL
+                + "\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
+                + "\"content\":\"Stub summary of a day with " + lines(user) + " prompt lines.\"}}],"
+                + "\"usage\":{\"prompt_tokens\":" + (100 + user.length() / 4) + ",\"completion_tokens\":12,"
+                + "\"total_tokens\":" + (112 + user.length() / 4) + "}}";
+    }
+
+    /** What {@code text.split("\n").length} counts (trailing line breaks make no line), without the array. */
+    static int lines(String text) {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '\n') {
+            end--;
+        }
+        if (end == 0) {
+            return text.isEmpty() ? 1 : 0;
+        }
+        int lines = 1;
+        for (int i = 0; i < end; i++) {
+            if (text.charAt(i) == '\n') {
+                lines++;
+            }
+        }
+        return lines;
     }
 
     private static void respond(HttpExchange exchange, int status, String body, String retryAfter) throws IOException {

@@ -298,6 +298,27 @@ public final class ServiceProcess implements AutoCloseable {
                 + gc.getOrDefault("OU", 0.0)) / 1024.0;
     }
 
+    /** Starts a JDK Flight Recorder recording (the profile settings) in the service JVM (jcmd JFR.start). */
+    void startFlightRecording() throws IOException, InterruptedException {
+        jcmd("JFR.start", "name=bench", "settings=profile");
+    }
+
+    /** Writes the recording started by {@link #startFlightRecording()} to that file and stops it. */
+    void dumpFlightRecording(Path file) throws IOException, InterruptedException {
+        Files.createDirectories(file.getParent());
+        jcmd("JFR.stop", "name=bench", "filename=" + file);
+    }
+
+    private void jcmd(String... command) throws IOException, InterruptedException {
+        if (process == null) {
+            throw new UnsupportedOperationException("no flight recording of a service inside this JVM");
+        }
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid())));
+        line.addAll(List.of(command));
+        new ProcessBuilder(line).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
     /** A full GC in the service (jcmd), so that the heap in use afterwards is what is still live. */
     void gc() throws IOException, InterruptedException {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
