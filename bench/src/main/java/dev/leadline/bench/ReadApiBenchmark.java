@@ -87,6 +87,7 @@ final class ReadApiBenchmark {
                             saturated.requests() / saturated.seconds(), saturated.p50(), saturated.p99(), saturated.failures(),
                             Machine.busyPercent(ticks, Machine.cpuTicks()), used.perRequest(saturated.requests())),
                     "-", "-");
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "bench"));
             for (String[] query : explainQueries(first + 1, hot, deepCursor)) {
                 String plan = explain(service, query[1]);
                 boolean indexed = plan.contains("Index") && !plan.contains("Seq Scan on note") && !plan.contains("Seq Scan on lead");
