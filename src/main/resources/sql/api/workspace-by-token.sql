@@ -2,5 +2,5 @@
 SELECT w.id AS "workspaceId", w.default_country AS "defaultCountry", w.time_zone AS "timeZone"
 FROM api_token t
 JOIN workspace w ON w.id = t.workspace_id
-WHERE t.token_sha256 = :#${variable.tokenHash}
+WHERE t.token_sha256 = :#tokenHash
   AND t.revoked_at IS NULL

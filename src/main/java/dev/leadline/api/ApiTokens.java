@@ -19,8 +19,9 @@ public final class ApiTokens {
         this.attempts = attempts;
     }
 
-    public byte[] bearerHash(String authorization) {
-        return presentedHash(authorization);
+    /** The statement parameters of workspace-by-token.sql: tokenHash, the presented token's SHA-256 (401 without one). */
+    public Map<String, Object> bearerHash(String authorization) {
+        return Map.of("tokenHash", presentedHash(authorization));
     }
 
     /** The SHA-256 of the bearer token in an Authorization header; 401 when there is none. */

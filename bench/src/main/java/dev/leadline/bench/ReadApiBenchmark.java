@@ -30,6 +30,9 @@ final class ReadApiBenchmark {
     }
 
     static void run(int leads, int notes, int rate, Duration phase, Table table) throws Exception {
+        // BENCH_JFR=<file>: the service JVM records a JDK Flight Recorder profile of the saturation phase
+        // there (jfr print --events jdk.ExecutionSample <file>); the fixed-rate phases run without it.
+        String jfr = System.getenv("BENCH_JFR");
         try (ServiceProcess service = ServiceProcess.start("read-api", Map.of(), List.of())) {
             long[] seeded = seed(service, leads, notes);
             long first = seeded[0];
@@ -57,11 +60,34 @@ final class ReadApiBenchmark {
                     + (firstWithUsername + 5L * next(random, leads / 5))));
             for (Map.Entry<String, IntFunction<Load.Call>> w : workloads.entrySet()) {
                 load.openLoop(rate, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), w.getValue()); // warm-up, a quarter
+                Cpu before = Cpu.of(service);
                 Load.Result r = load.openLoop(rate, phase, w.getValue());
+                Cpu used = Cpu.of(service).minus(before);
                 table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
-                        String.format("p50 %.2f ms, p99 %.2f ms (%d failed)", r.p50(), r.p99(), r.failures()),
+                        String.format("p50 %.2f ms, p99 %.2f ms (%d failed); CPU per request: %s", r.p50(), r.p99(), r.failures(),
+                                used.perRequest(r.requests())),
                         "p99 < 10 ms", String.format("%.2f", r.p99() / 10));
             }
+            // The timeline's first page at saturation (closed loop, 8 clients): the rate the service can
+            // serve, and what a request costs when the cores are busy (the profile of BENCH_JFR is mostly this).
+            IntFunction<Load.Call> firstPage = workloads.values().iterator().next();
+            load.closedLoop(8, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), firstPage);
+            long[] ticks = Machine.cpuTicks();
+            Cpu before = Cpu.of(service);
+            if (jfr != null && !jfr.isBlank()) {
+                jcmd(service, "JFR.start", "name=read", "settings=profile");
+            }
+            Load.Result saturated = load.closedLoop(8, phase, firstPage);
+            Cpu used = Cpu.of(service).minus(before);
+            if (jfr != null && !jfr.isBlank()) {
+                jcmd(service, "JFR.stop", "name=read", "filename=" + java.nio.file.Path.of(jfr).toAbsolutePath());
+            }
+            table.add(String.format("GET /api/leads/{id}/timeline, first page, random lead, at saturation (8 clients, closed loop); %,d leads", leads),
+                    String.format("%.0f req/s, p50 %.2f ms, p99 %.2f ms (%d failed; all cores %.0f%% busy); CPU per request: %s",
+                            saturated.requests() / saturated.seconds(), saturated.p50(), saturated.p99(), saturated.failures(),
+                            Machine.busyPercent(ticks, Machine.cpuTicks()), used.perRequest(saturated.requests())),
+                    "-", "-");
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "bench"));
             for (String[] query : explainQueries(first + 1, hot, deepCursor)) {
                 String plan = explain(service, query[1]);
                 boolean indexed = plan.contains("Index") && !plan.contains("Seq Scan on note") && !plan.contains("Seq Scan on lead");
@@ -69,6 +95,36 @@ final class ReadApiBenchmark {
                         "index scan", indexed ? "ok" : "FAIL");
                 java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", "explain-" + query[0].replaceAll("[^a-z]+", "-") + ".txt"), plan);
             }
+        }
+    }
+
+    private static void jcmd(ServiceProcess service, String... command) throws Exception {
+        List<String> args = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(service.handle().pid())));
+        args.addAll(List.of(command));
+        new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    }
+
+    /**
+     * CPU seconds so far of the service JVM, its PostgreSQL (both from /proc) and this harness JVM (the load
+     * generator: its process CPU time), so that a phase's cost per request shows where it went.
+     */
+    record Cpu(double service, double database, double harness) {
+        static Cpu of(ServiceProcess service) throws Exception {
+            double[] s = service.cpuSeconds();
+            long harness = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime();
+            return new Cpu(s[0], s[1], harness / 1e9);
+        }
+
+        Cpu minus(Cpu earlier) {
+            return new Cpu(service - earlier.service, database - earlier.database, harness - earlier.harness);
+        }
+
+        String perRequest(long requests) {
+            double n = Math.max(1, requests);
+            return String.format("service JVM %.3f ms, PostgreSQL %.3f ms, load generator %.3f ms", 1000 * service / n,
+                    1000 * database / n, 1000 * harness / n);
         }
     }
 
