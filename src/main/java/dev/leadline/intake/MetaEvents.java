@@ -337,12 +337,6 @@ public final class MetaEvents {
         v.set(key, JSON.arrayNode().add(event));
         ObjectNode c = JSON.objectNode().put("field", change.path("field").asText());
         c.set("value", v);
-        ObjectNode e = JSON.objectNode();
-        e.set("id", entry.get("id"));
-        e.set("changes", JSON.arrayNode().add(c));
-        ObjectNode delivery = JSON.objectNode();
-        delivery.set("object", root.get("object"));
-        delivery.set("entry", JSON.arrayNode().add(e));
-        return delivery;
+        return singleChangeDelivery(root, entry, c);
     }
 }

@@ -1,68 +1,31 @@
 package dev.leadline.summary;
 
-import dev.leadline.outbound.RetryAfter;
+import dev.leadline.outbound.OutboundFailure;
 
 /**
  * A failed call to the LLM. Whether it is retried is decided in routes/error-handling.camel.yaml (llm-retries):
  * an {@link HttpError} by its status, a {@link Transient} always.
  */
-public class LlmFailure extends RuntimeException {
+public class LlmFailure extends OutboundFailure {
 
-    LlmFailure(String message) {
-        super(message);
-    }
-
-    /** The message of the first LLM failure in a cause chain (the splitter wraps what it stops on). */
-    public static String reason(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof LlmFailure) {
-                return t.getMessage();
-            }
-        }
-        return String.valueOf(failure);
+    LlmFailure(String message, Integer status, Long retryAfterMillis) {
+        super(message, status, retryAfterMillis);
     }
 
     /**
      * The provider answered with a status other than 200. The message names the setting to check, for
      * the statuses that are not retried; the provider's Retry-After travels along for those that are.
      */
-    public static final class HttpError extends LlmFailure implements RetryAfter {
-        private final int status;
-        private final Long retryAfterMillis;
-
+    public static final class HttpError extends LlmFailure {
         public HttpError(int status, String message, Long retryAfterMillis) {
-            super(message);
-            this.status = status;
-            this.retryAfterMillis = retryAfterMillis;
-        }
-
-        /** For the YAML: ${exception.status}. */
-        public int getStatus() {
-            return status;
-        }
-
-        @Override
-        public Long retryAfterMillis() {
-            return retryAfterMillis;
+            super(message, status, retryAfterMillis);
         }
     }
 
     /** A 200 answer we could not use (not JSON, no content): worth another try, later. */
-    public static final class Transient extends LlmFailure implements RetryAfter {
-        private final Long retryAfterMillis;
-
+    public static final class Transient extends LlmFailure {
         public Transient(String message) {
-            this(message, null);
-        }
-
-        public Transient(String message, Long retryAfterMillis) {
-            super(message);
-            this.retryAfterMillis = retryAfterMillis;
-        }
-
-        @Override
-        public Long retryAfterMillis() {
-            return retryAfterMillis;
+            super(message, null, null);
         }
     }
 }
