@@ -44,7 +44,7 @@ public final class Bench {
         if (which.equals("daily") || which.equals("all") || smoke) {
             DailyRunBenchmark.run(Options.ints(o.getOrDefault("leads", smoke ? "20" : "1000,10000")),
                     Options.ints(o.getOrDefault("concurrency", smoke ? "4" : "8,32")),
-                    Options.integer(o, "latency-ms", 50), smoke ? null : o.get("jfr"), table);
+                    Options.integer(o, "latency-ms", 50), Options.integer(o, "runs", 1), smoke ? null : o.get("jfr"), table);
             int streamLeads = Options.integer(o, "stream-leads", smoke ? 200 : 100_000);
             if (streamLeads > 0) {
                 DailyRunBenchmark.streaming(streamLeads, table);

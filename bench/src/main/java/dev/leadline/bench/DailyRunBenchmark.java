@@ -30,7 +30,13 @@ final class DailyRunBenchmark {
     private DailyRunBenchmark() {
     }
 
-    static void run(List<Integer> leadCounts, List<Integer> concurrencies, int latencyMillis, String jfr, Table table) throws Exception {
+    /** Leads of a warm-up day: enough for a chunk of a few seconds at concurrency 32. */
+    static final int WARM_UP_LEADS = 2_000;
+    /** Where the phone numbers of the n-th seeded day's leads start (one day's leads never meet another's). */
+    static final int NUMBERS_PER_DAY = 1_000_000;
+
+    static void run(List<Integer> leadCounts, List<Integer> concurrencies, int latencyMillis, int runs, String jfr, Table table)
+            throws Exception {
         for (int leads : leadCounts) {
             for (int concurrency : concurrencies) {
                 try (StubLlm llm = new StubLlm();
@@ -44,44 +50,64 @@ final class DailyRunBenchmark {
                              "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
                     llm.latency(latencyMillis);
                     LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
-                    seed(service, leads, day);
-                    if (jfr != null) {
-                        service.startFlightRecording();
+                    // Each measured run has a day of its own (yesterday, the day before, ...), seeded up front;
+                    // the warm-up day comes before them all and is run, forced, until the JIT settles.
+                    LocalDate warmUpDay = day.minusDays(runs);
+                    seed(service, Math.min(leads, WARM_UP_LEADS), warmUpDay, runs * NUMBERS_PER_DAY);
+                    for (int r = 0; r < runs; r++) {
+                        seed(service, leads, day.minusDays(r), r * NUMBERS_PER_DAY);
                     }
-                    long[] cpu = Machine.cpuTicks();
-                    double[] processes = service.cpuSeconds();
-                    long harness = harnessCpuNanos();
-                    long stub = llm.cpuNanos();
-                    JsonNode run = runDay(service, day);
-                    double[] processesAfter = service.cpuSeconds();
-                    long harnessAfter = harnessCpuNanos();
-                    long stubAfter = llm.cpuNanos();
-                    double busy = Machine.busyPercent(cpu, Machine.cpuTicks());
-                    if (jfr != null) {
-                        Path recording = Path.of("target", "bench", jfr + "-" + leads + "-" + concurrency + ".jfr").toAbsolutePath();
-                        service.dumpFlightRecording(recording);
-                        System.out.println("JFR recording of the run: " + recording);
+                    WarmUp.Done warm = WarmUp.untilJitSettles(service, (n, length) -> runDay(service, warmUpDay, n > 0));
+                    for (int r = 0; r < runs; r++) {
+                        measure(service, llm, leads, concurrency, latencyMillis, day.minusDays(r),
+                                runs > 1 ? String.format(", run %d of %d", r + 1, runs) : "", r == 0 ? jfr : null, warm, table);
                     }
-                    double seconds = run.get("wallMillis").asLong() / 1000.0;
-                    double ideal = leads * latencyMillis / (double) concurrency / 1000.0;
-                    table.add(String.format("daily run, %,d leads, concurrency %d, stub LLM %d ms", leads, concurrency, latencyMillis),
-                            String.format("%.2f s wall (%d notes; all cores %.0f%% busy)", seconds, run.get("notesWritten").asInt(), busy),
-                            String.format("%.2f s ideal (N x %d ms / %d)", ideal, latencyMillis, concurrency),
-                            String.format("%.3f%s", seconds / ideal, leads == 10_000 && concurrency == 32 ? " (target <= 1.15)" : ""));
-                    // CPU per lead-day, over the run only (seeding excluded): the service JVM, the stub LLM's
-                    // threads (in this JVM), PostgreSQL, and this whole JVM (the stub plus the harness's polling).
-                    double perLead = 1000.0 / leads;
-                    double serviceMs = (processesAfter[0] - processes[0]) * perLead;
-                    double stubMs = (stubAfter - stub) / 1e6 / leads;
-                    table.add(String.format("daily run, %,d leads, concurrency %d: CPU per lead-day", leads, concurrency),
-                            String.format("service %.2f ms + stub LLM %.2f ms = %.2f ms; PostgreSQL %.2f ms; harness JVM (stub included) %.2f ms",
-                                    serviceMs, stubMs, serviceMs + stubMs, (processesAfter[1] - processes[1]) * perLead,
-                                    (harnessAfter - harness) / 1e6 / leads),
-                            "service + stub", String.format("%.2f ms (%d LLM requests on %d connections)", serviceMs + stubMs,
-                                    llm.completions(), llm.connections()));
                 }
             }
         }
+    }
+
+    /** One day's run: its wall time against the ideal, and its CPU per lead-day (seeding and warm-up excluded). */
+    private static void measure(ServiceProcess service, StubLlm llm, int leads, int concurrency, int latencyMillis, LocalDate day,
+                                String which, String jfr, WarmUp.Done warm, Table table) throws Exception {
+        if (jfr != null) {
+            service.startFlightRecording();
+        }
+        long[] cpu = Machine.cpuTicks();
+        double[] processes = service.cpuSeconds();
+        double compile = service.compileSeconds();
+        long harness = harnessCpuNanos();
+        long stub = llm.cpuNanos();
+        long completions = llm.completions();
+        JsonNode run = runDay(service, day, false);
+        double[] processesAfter = service.cpuSeconds();
+        double compileAfter = service.compileSeconds();
+        long harnessAfter = harnessCpuNanos();
+        long stubAfter = llm.cpuNanos();
+        double busy = Machine.busyPercent(cpu, Machine.cpuTicks());
+        if (jfr != null) {
+            Path recording = Path.of("target", "bench", jfr + "-" + leads + "-" + concurrency + ".jfr").toAbsolutePath();
+            service.dumpFlightRecording(recording);
+            System.out.println("JFR recording of the run: " + recording);
+        }
+        double seconds = run.get("wallMillis").asLong() / 1000.0;
+        double ideal = leads * latencyMillis / (double) concurrency / 1000.0;
+        table.add(String.format("daily run, %,d leads, concurrency %d, stub LLM %d ms%s", leads, concurrency, latencyMillis, which),
+                String.format("%.2f s wall (%d notes; all cores %.0f%% busy)", seconds, run.get("notesWritten").asInt(), busy),
+                String.format("%.2f s ideal (N x %d ms / %d)", ideal, latencyMillis, concurrency),
+                String.format("%.3f%s", seconds / ideal, leads == 10_000 && concurrency == 32 ? " (target <= 1.15)" : ""));
+        // CPU per lead-day, over the run only: the service JVM, the stub LLM's threads (in this JVM),
+        // PostgreSQL, and this whole JVM (the stub plus the harness's polling).
+        double perLead = 1000.0 / leads;
+        double serviceMs = (processesAfter[0] - processes[0]) * perLead;
+        double stubMs = (stubAfter - stub) / 1e6 / leads;
+        table.add(String.format("daily run, %,d leads, concurrency %d%s: CPU per lead-day", leads, concurrency, which),
+                String.format("service %.2f ms + stub LLM %.2f ms = %.2f ms; PostgreSQL %.2f ms; harness JVM (stub included) %.2f ms"
+                                + " (service JIT compile time in the run %.2f s; before the first run, %s)",
+                        serviceMs, stubMs, serviceMs + stubMs, (processesAfter[1] - processes[1]) * perLead,
+                        (harnessAfter - harness) / 1e6 / leads, compileAfter - compile, warm.describe()),
+                "service + stub", String.format("%.2f ms (%d LLM requests on %d connections)", serviceMs + stubMs,
+                        llm.completions() - completions, llm.connections()));
     }
 
     /** CPU time of this JVM (the load generator and, in the daily run, the stub LLM), in nanoseconds. */
@@ -94,9 +120,9 @@ final class DailyRunBenchmark {
         try (ServiceProcess service = ServiceProcess.start("daily-streaming-" + leads,
                 Map.of("SUMMARIES_PROGRESS_EVERY", "10000"), List.of("-Xmx256m"))) {
             LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
-            seed(service, leads, day);
+            seed(service, leads, day, 0);
             HeapPeak heap = new HeapPeak(service, 200);
-            JsonNode run = runDay(service, day);
+            JsonNode run = runDay(service, day, false);
             heap.close();
             double peak = heap.peakMiB();
             table.add(String.format("daily run, %,d leads, offline summariser, -Xmx256m", leads),
@@ -106,10 +132,10 @@ final class DailyRunBenchmark {
         }
     }
 
-    /** Starts the day's run through the API and waits for its record to finish. */
-    static JsonNode runDay(ServiceProcess service, LocalDate day) throws Exception {
+    /** Starts the day's run through the API (forced: every note rewritten) and waits for its record to finish. */
+    static JsonNode runDay(ServiceProcess service, LocalDate day, boolean force) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> started = http.send(HttpRequest.newBuilder(service.uri("/api/summaries/run?date=" + day))
+        HttpResponse<String> started = http.send(HttpRequest.newBuilder(service.uri("/api/summaries/run?date=" + day + "&force=" + force))
                 .header("Authorization", "Bearer " + ServiceProcess.DEMO_TOKEN).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         long id = JSON.readTree(started.body()).get("id").asLong();
@@ -128,11 +154,12 @@ final class DailyRunBenchmark {
     }
 
     /**
-     * N leads of the demo workspace, each with 10-30 messages (two in three inbound) on the local day. Written
+     * N leads of the demo workspace (their phone numbers from numbersFrom + 1 on), each with 10-30 messages (two in
+     * three inbound) on the local day. Written
      * 200 leads a transaction: each message's insert takes a transaction-scoped advisory lock
      * (message_state_lock, V13), and a single statement for all of them runs out of PostgreSQL's lock table.
      */
-    static void seed(ServiceProcess service, int leads, LocalDate day) throws Exception {
+    static void seed(ServiceProcess service, int leads, LocalDate day, int numbersFrom) throws Exception {
         String dayStart = day.atStartOfDay(JAKARTA).toOffsetDateTime().toString();
         try (java.sql.Connection c = service.connect(); java.sql.Statement st = c.createStatement()) {
             st.execute("SET statement_timeout = 0");
@@ -150,7 +177,7 @@ final class DailyRunBenchmark {
                                CASE WHEN k %% 3 = 0 THEN 'outbound' ELSE 'inbound' END, 'text',
                                'Halo, saya mau tanya harga paket nomor ' || k || '?', CAST('%s' AS timestamptz) + k * interval '10 minutes'
                         FROM leads l, LATERAL generate_series(1, 10 + (l.id %% 21)::int) k
-                        """.formatted(Seed.DEMO_PHONE_NUMBER_ID, dayStart, first, Math.min(leads, first + 199), dayStart));
+                        """.formatted(Seed.DEMO_PHONE_NUMBER_ID, dayStart, numbersFrom + first, numbersFrom + Math.min(leads, first + 199), dayStart));
             }
             st.execute("ANALYZE");
         }

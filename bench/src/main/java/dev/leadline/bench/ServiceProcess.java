@@ -275,6 +275,22 @@ public final class ServiceProcess implements AutoCloseable {
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) Machine.clockTicksPerSecond();
     }
 
+    /**
+     * Seconds the service JVM's JIT compilers have spent so far (jstat -compiler, its Time column); NaN for a
+     * service inside this JVM.
+     */
+    double compileSeconds() throws IOException, InterruptedException {
+        if (process == null) {
+            return Double.NaN;
+        }
+        Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
+                "-compiler", String.valueOf(pid())).redirectErrorStream(true).start();
+        List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
+        jstat.waitFor();
+        List<String> names = List.of(lines.get(0).trim().split("\\s+"));
+        return Double.parseDouble(lines.get(1).trim().split("\\s+")[names.indexOf("Time")]);
+    }
+
     /** Heap in use right now (young + old), from jstat, in MiB. */
     double heapUsedMiB() throws IOException, InterruptedException {
         Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
