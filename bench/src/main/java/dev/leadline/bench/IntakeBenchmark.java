@@ -31,9 +31,9 @@ final class IntakeBenchmark {
     }
 
     static Figures run(int clients, int seconds, int seededLeads, boolean install, Table table) throws Exception {
-        List<String> jvm = System.getProperty("bench.jfr") == null ? List.of()
-                : List.of("-XX:StartFlightRecording=filename=" + System.getProperty("bench.jfr") + ",settings=profile,dumponexit=true");
-        try (ServiceProcess service = ServiceProcess.start("intake", Map.of("DB_POOL_SIZE", String.valueOf(clients)), jvm)) {
+        // -Dbench.jfr=<file>: a JDK Flight Recorder profile of the service over the saturation phase (after the warm-up).
+        String jfr = System.getProperty("bench.jfr");
+        try (ServiceProcess service = ServiceProcess.start("intake", Map.of("DB_POOL_SIZE", String.valueOf(clients)), List.of())) {
             long rssAfterStart = service.rssMiB();
             Seed.leads(service, seededLeads, Instant.now().toString());
             Random random = new Random(7);
@@ -46,6 +46,9 @@ final class IntakeBenchmark {
                 load.closedLoop(clients, length, i -> calls.get(i % calls.size()));
             });
             double compileBefore = service.compileSeconds();
+            if (jfr != null) {
+                service.startFlightRecording();
+            }
             List<Load.Call> saturationCalls = deliveries(service, random, seededLeads, "s", Math.max(2_000, seconds * 5_000));
             long[] cpu = Machine.cpuTicks();
             double[] processCpu = service.cpuSeconds();
@@ -65,6 +68,9 @@ final class IntakeBenchmark {
             double harnessMsPerMessage = (harnessCpuAfter - harnessCpu) * 1000 / messages;
             double deliveriesPerSecond = saturation.requests() / saturation.seconds();
             double compileSaturation = service.compileSeconds() - compileBefore;
+            if (jfr != null) {
+                service.dumpFlightRecording(java.nio.file.Path.of(jfr).toAbsolutePath());
+            }
             List<Load.Call> halfCalls = deliveries(service, random, seededLeads, "h", (int) (deliveriesPerSecond / 2 * seconds) + 1);
             double compileHalfBefore = service.compileSeconds();
             Load.Result half = load.openLoop(deliveriesPerSecond / 2, Duration.ofSeconds(seconds), halfCalls::get);
