@@ -139,7 +139,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopping(c -> edge.stopping())));
 
         DatabaseSettings settings = new DatabaseSettings(dbUrl.trim(), dbUser.trim(), dbPassword.trim(),
-                poolSize, streamingPoolSize, intakePoolSize,
+                // The daily run's lead-day statements: one connection per summary thread, and one for the
+                // splitting thread, which runs a lead-day itself when the threads' queue is full.
+                poolSize, streamingPoolSize, intakePoolSize, summaryConcurrency + 1,
                 Duration.ofMillis(connectionTimeoutMillis),
                 Duration.ofMillis(intakeConnectionTimeoutMillis),
                 Duration.ofMillis(statementTimeoutMillis),
@@ -156,6 +158,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dataSource", dataSource);
         context.getRegistry().bind("streamingDataSource", database.streamingDataSource());
         context.getRegistry().bind("intakeDataSource", database.intakeDataSource());
+        context.getRegistry().bind("summaryDataSource", database.summaryDataSource());
         context.getRegistry().bind("database", database);
 
         // Readiness follows the database; the newest message age per workspace is the "intake stalled" gauge.

@@ -54,6 +54,8 @@ import org.apache.camel.catalog.LanguageValidationResult;
  *   <li>each simple expression (predicates as predicates) parsed: an unknown function, an unclosed {@code ${};</li>
  *   <li>each call of a bean LeadlineConfiguration binds names one of its public methods, with as many
  *       arguments as one of them takes;</li>
+ *   <li>each {@code sql:classpath:} endpoint's {@code parametersCount}, if given, is the number of {@code :#}
+ *       parameters in its file;</li>
  *   <li>across the files, each {@code direct:} sent to must be some route's {@code from}.</li>
  * </ul>
  * And the camel.* keys of application.properties against the catalog. Each problem names the file and line.
@@ -193,6 +195,10 @@ public final class RouteCheck {
                         && lines.containsKey(pointer.substring(0, pointer.length() - 4) + "/parameters/" + escape(option))
                         ? pointer.substring(0, pointer.length() - 4) + "/parameters/" + escape(option) : pointer;
                 problems.add(new Problem(file, line(lines, at), uri + ": " + describe(r)));
+            }
+            String count = parameterCountProblem(uri);
+            if (count != null) {
+                problems.add(new Problem(file, line(lines, pointer), count));
             }
         });
         simpleExpressions(routes, (pointer, text) -> {
@@ -341,6 +347,32 @@ public final class RouteCheck {
                 each.accept(pointer + "/method", new String[] {n.get("ref").asText(), n.get("method").asText()});
             }
         });
+    }
+
+    private static final Pattern SQL_FILE = Pattern.compile("^sql:classpath:([^?]+)(?:\\?.*?\\bparametersCount=(\\d+))?");
+
+    /**
+     * What is wrong with the parametersCount of a statement in a classpath file: camel-sql binds that many
+     * values without asking PostgreSQL for the statement's parameters (issue 16), so it must be the file's count
+     * of {@code :#} parameters, comments aside. Null when right, or not given.
+     */
+    static String parameterCountProblem(String uri) {
+        Matcher m = SQL_FILE.matcher(uri);
+        if (!m.find() || m.group(2) == null) {
+            return null;
+        }
+        try (InputStream in = RouteCheck.class.getClassLoader().getResourceAsStream(m.group(1))) {
+            if (in == null) {
+                return "sql file " + m.group(1) + " not found on the classpath";
+            }
+            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).replaceAll("--[^\\n]*", "");
+            int found = sql.split(":#", -1).length - 1;
+            int given = Integer.parseInt(m.group(2));
+            return found == given ? null
+                    : m.group(1) + ": parametersCount " + given + ", but the file has " + found + " :# parameter(s)";
+        } catch (IOException e) {
+            return "sql file " + m.group(1) + ": " + e.getMessage();
+        }
     }
 
     /**

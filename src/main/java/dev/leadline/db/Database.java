@@ -31,6 +31,7 @@ public final class Database extends ServiceSupport {
     private HikariDataSource pool;
     private HikariDataSource streamingPool;
     private HikariDataSource intakePool;
+    private HikariDataSource summaryPool;
     private MeterRegistry meterRegistry;
 
     public Database(DatabaseSettings settings) {
@@ -75,6 +76,18 @@ public final class Database extends ServiceSupport {
         return intakePool;
     }
 
+    /**
+     * The daily run's statements per lead-day, apart from the pool the API reads with: a run of many leads
+     * cannot take the dashboard's connections, and these statements (key lookups, upserts) keep their cached
+     * plans (see poolConfig).
+     */
+    public DataSource summaryDataSource() {
+        if (summaryPool == null) {
+            throw new IllegalStateException("database not started");
+        }
+        return summaryPool;
+    }
+
     @Override
     protected void doStart() throws IOException {
         String url;
@@ -88,25 +101,31 @@ public final class Database extends ServiceSupport {
         // Flyway, the API, admin and the summary runs: their rare lock waits are bounded by the statement
         // timeout (a migration must be able to wait for its table lock).
         pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
-                settings.statementTimeout(), Duration.ZERO));
+                settings.statementTimeout(), Duration.ZERO, true));
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
 
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
         intakePool = new HikariDataSource(poolConfig("leadline-intake", url, settings.intakePoolSize(),
-                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout()));
+                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), false));
+
+        summaryPool = new HikariDataSource(poolConfig("leadline-summary", url, settings.summaryPoolSize(),
+                settings.connectionTimeout(), settings.statementTimeout(), Duration.ZERO, false));
 
         // Read-only: it waits on no row lock, only on a table lock, and its statement timeout bounds that.
         HikariConfig streaming = poolConfig("leadline-streaming", url, settings.streamingPoolSize(),
-                settings.connectionTimeout(), settings.streamingStatementTimeout(), Duration.ZERO);
+                settings.connectionTimeout(), settings.streamingStatementTimeout(), Duration.ZERO, true);
         streaming.setAutoCommit(false);
         streaming.setReadOnly(true);
         streamingPool = new HikariDataSource(streaming);
     }
 
-    /** @param lockTimeout how long a statement waits for a lock (a row another transaction holds); 0: no bound */
+    /**
+     * @param lockTimeout how long a statement waits for a lock (a row another transaction holds); 0: no bound
+     * @param customPlans every statement planned for its actual values (see below)
+     */
     private HikariConfig poolConfig(String name, String url, int size, Duration connectionTimeout,
-                                    Duration statementTimeout, Duration lockTimeout) {
+                                    Duration statementTimeout, Duration lockTimeout, boolean customPlans) {
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(url);
         if (!isEmbedded()) {
@@ -124,10 +143,14 @@ public final class Database extends ServiceSupport {
         // A statement that waits for a lock gives up much sooner (SQLSTATE 55P03, answered 503): a lead
         // locked for long must not hold every webhook until the statement timeout, past Kapso's 10 s.
         // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
-        // which a generic plan could only serve with a scan.
+        // which a generic plan could only serve with a scan. Not on the intake's and the daily run's
+        // connections: their statements are key lookups and upserts (the intake's inside PL/pgSQL functions,
+        // whose every inner statement would be planned again too), and planning each on every call was a
+        // large part of PostgreSQL's CPU per message and per lead-day (issue 16; pgbench runs the intake's
+        // functions with cached plans).
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
                 + "; SET lock_timeout = " + lockTimeout.toMillis()
-                + "; SET plan_cache_mode = force_custom_plan");
+                + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         // Start even when the database is down; requests then get 503 until it is back.
@@ -159,6 +182,10 @@ public final class Database extends ServiceSupport {
         if (intakePool != null) {
             intakePool.close();
             intakePool = null;
+        }
+        if (summaryPool != null) {
+            summaryPool.close();
+            summaryPool = null;
         }
         if (pool != null) {
             pool.close();

@@ -10,6 +10,7 @@ public record DatabaseSettings(
         int poolSize,
         int streamingPoolSize,
         int intakePoolSize,
+        int summaryPoolSize,
         Duration connectionTimeout,
         Duration intakeConnectionTimeout,
         Duration statementTimeout,

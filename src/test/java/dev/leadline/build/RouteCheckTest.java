@@ -117,6 +117,17 @@ class RouteCheckTest {
                 "- to: {uri: \"sql:classpath:sql/x.sql\", parameters: {outputTyp: SelectOne}}")), 8, "outputTyp", "Unknown option");
     }
 
+    /** camel-sql binds parametersCount values without asking PostgreSQL: the count must be the file's. */
+    @Test
+    void aParametersCountThatIsNotTheFilesIsReported() throws Exception {
+        // sql/intake/store-message.sql has 17 :# parameters
+        assertOneProblem(problems(route("uri: timer:probe",
+                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 16}}")), 8,
+                "parametersCount 16, but the file has 17");
+        assertEquals(List.of(), problems(route("uri: timer:probe",
+                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 17}}")));
+    }
+
     /** In the long form, the line of the option itself. */
     @Test
     void anUnknownOptionInABlockOfParametersIsReportedAtItsLine() throws Exception {

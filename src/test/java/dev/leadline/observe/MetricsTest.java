@@ -129,6 +129,8 @@ class MetricsTest {
         assertEquals(16, metrics.value("hikaricp_connections_max", "pool", "leadline"));
         assertEquals(16, metrics.value("hikaricp_connections_max", "pool", "leadline-intake"));
         assertEquals(4, metrics.value("hikaricp_connections_max", "pool", "leadline-streaming"));
+        // summaries.concurrency (8) + 1
+        assertEquals(9, metrics.value("hikaricp_connections_max", "pool", "leadline-summary"));
         assertFalse(metrics.find("hikaricp_connections_acquire_seconds_count", "pool", "leadline").isEmpty());
     }
 
