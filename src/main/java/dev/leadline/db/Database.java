@@ -107,7 +107,7 @@ public final class Database extends ServiceSupport {
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
         intakePool = new HikariDataSource(poolConfig("leadline-intake", url, settings.intakePoolSize(),
-                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), false));
+                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), true));
 
         summaryPool = new HikariDataSource(poolConfig("leadline-summary", url, settings.summaryPoolSize(),
                 settings.connectionTimeout(), settings.statementTimeout(), Duration.ZERO, false));
@@ -143,11 +143,10 @@ public final class Database extends ServiceSupport {
         // A statement that waits for a lock gives up much sooner (SQLSTATE 55P03, answered 503): a lead
         // locked for long must not hold every webhook until the statement timeout, past Kapso's 10 s.
         // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
-        // which a generic plan could only serve with a scan. Not on the intake's and the daily run's
-        // connections: their statements are key lookups and upserts (the intake's inside PL/pgSQL functions,
-        // whose every inner statement would be planned again too), and planning each on every call was a
-        // large part of PostgreSQL's CPU per message and per lead-day (issue 16; pgbench runs the intake's
-        // functions with cached plans).
+        // which a generic plan could only serve with a scan. Not on the daily run's lead-day connections:
+        // their five statements are key lookups and upserts, and planning them afresh on every call was
+        // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (issue 16, BENCHMARKS.md §7). The same
+        // change measured nothing on the intake's connections, which keep custom plans.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
                 + "; SET lock_timeout = " + lockTimeout.toMillis()
                 + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));

@@ -22,7 +22,7 @@ import org.HdrHistogram.Recorder;
 final class Load {
 
     /** What a run did. */
-    record Result(long requests, long failures, long units, double seconds, Histogram latency) {
+    record Result(long requests, long failures, long units, double seconds, Histogram latency, Histogram lateness) {
         double unitsPerSecond() {
             return units / seconds;
         }
@@ -33,6 +33,14 @@ final class Load {
 
         double p99() {
             return latency.getValueAtPercentile(99) / 1000.0;
+        }
+
+        /**
+         * An open loop's 99th percentile of how late a request left this JVM after its intended start, in ms:
+         * time counted in its latency that the service never saw (NaN for a closed loop).
+         */
+        double sendLateP99() {
+            return lateness == null ? Double.NaN : lateness.getValueAtPercentile(99) / 1000.0;
         }
     }
 
@@ -80,7 +88,7 @@ final class Load {
         pool.shutdown();
         pool.awaitTermination(duration.toSeconds() + 60, TimeUnit.SECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(requests.get(), failures.get(), units.get(), seconds, recorder.getIntervalHistogram());
+        return new Result(requests.get(), failures.get(), units.get(), seconds, recorder.getIntervalHistogram(), null);
     }
 
     /** Calls at a fixed rate for the duration; latency from each call's intended start time. */
@@ -89,6 +97,7 @@ final class Load {
         AtomicLong failures = new AtomicLong();
         AtomicLong units = new AtomicLong();
         Recorder recorder = new Recorder(3);
+        Recorder late = new Recorder(3);
         long total = (long) (perSecond * duration.toSeconds());
         long intervalNanos = (long) (1e9 / perSecond);
         long start = System.nanoTime();
@@ -100,6 +109,7 @@ final class Load {
                 TimeUnit.NANOSECONDS.sleep(delay);
             }
             Call call = calls.apply(i);
+            late.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
             inFlight[i] = http.sendAsync(call.request(), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
                 recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
                 requests.incrementAndGet();
@@ -113,6 +123,7 @@ final class Load {
         }
         CompletableFuture.allOf(inFlight).join();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(requests.get(), failures.get(), units.get(), seconds, recorder.getIntervalHistogram());
+        return new Result(requests.get(), failures.get(), units.get(), seconds, recorder.getIntervalHistogram(),
+                late.getIntervalHistogram());
     }
 }

@@ -283,18 +283,24 @@ public final class ServiceProcess implements AutoCloseable {
         if (process == null) {
             return Double.NaN;
         }
-        Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
-                "-compiler", String.valueOf(pid())).redirectErrorStream(true).start();
+        Process jstat = jstat("-compiler");
         List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
         jstat.waitFor();
         List<String> names = List.of(lines.get(0).trim().split("\\s+"));
         return Double.parseDouble(lines.get(1).trim().split("\\s+")[names.indexOf("Time")]);
     }
 
+    /** jstat on the service JVM; without JAVA_TOOL_OPTIONS, whose "Picked up" line would come before its header. */
+    private Process jstat(String option) throws IOException {
+        ProcessBuilder jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), option,
+                String.valueOf(pid())).redirectErrorStream(true);
+        jstat.environment().remove("JAVA_TOOL_OPTIONS");
+        return jstat.start();
+    }
+
     /** Heap in use right now (young + old), from jstat, in MiB. */
     double heapUsedMiB() throws IOException, InterruptedException {
-        Process jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(),
-                "-gc", String.valueOf(pid())).redirectErrorStream(true).start();
+        Process jstat = jstat("-gc");
         List<String> lines = new String(jstat.getInputStream().readAllBytes()).lines().toList();
         jstat.waitFor();
         if (lines.size() < 2) {
