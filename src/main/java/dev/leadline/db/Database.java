@@ -98,8 +98,8 @@ public final class Database extends ServiceSupport {
             url = settings.url();
             LOG.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
         }
-        // Flyway, the API, admin and the summary runs: their rare lock waits are bounded by the statement
-        // timeout (a migration must be able to wait for its table lock).
+        // Flyway, the API, admin and the summary runs' records: their rare lock waits are bounded by the
+        // statement timeout (a migration must be able to wait for its table lock).
         pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
                 settings.statementTimeout(), Duration.ZERO, true));
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
@@ -109,6 +109,7 @@ public final class Database extends ServiceSupport {
         intakePool = new HikariDataSource(poolConfig("leadline-intake", url, settings.intakePoolSize(),
                 settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), true));
 
+        // The daily run's lead-day statements: the main pool's timeouts, PostgreSQL's cached plans.
         summaryPool = new HikariDataSource(poolConfig("leadline-summary", url, settings.summaryPoolSize(),
                 settings.connectionTimeout(), settings.statementTimeout(), Duration.ZERO, false));
 
