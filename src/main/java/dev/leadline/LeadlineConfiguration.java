@@ -125,6 +125,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         LogFormat.apply(logFormat.trim());
         // The one meter registry, served on /observe/metrics (see observe/Meters).
         MeterRegistry meters = Meters.of(context);
+        Meters.convertTimerActions(context);
 
         // The HTTP servers' edge: bound before they start, since they look up the Vert.x instance it makes.
         HttpEdge edge = new HttpEdge(idleTimeoutSeconds, requestReadTimeoutSeconds, h2cEnabled, maxBodyBytes,
