@@ -121,7 +121,7 @@ export function updateRow(lead) {
 }
 
 /** Marks the row of lead id as open (after a reload of the list). */
-export function markOpen(id) {
+function markOpen(id) {
   for (const b of document.querySelectorAll('.lead-row')) {
     if (b.dataset.leadId === String(id)) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
   }

@@ -1,13 +1,13 @@
 // Dates and times in the workspace's time zone (GET /api/workspace), else the browser's.
 
 let zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-let dateTime, timeOnly, dayOnly;
+let dateTime;
 build();
+// A local date is a day, not an instant: read and written in UTC, whatever the zone.
+const dayOnly = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 
 function build() {
   dateTime = new Intl.DateTimeFormat(undefined, { timeZone: zone, dateStyle: 'medium', timeStyle: 'short' });
-  timeOnly = new Intl.DateTimeFormat(undefined, { timeZone: zone, hour: '2-digit', minute: '2-digit' });
-  dayOnly = new Intl.DateTimeFormat(undefined, { timeZone: 'UTC', weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 export function useTimeZone(timeZone) {
@@ -18,14 +18,8 @@ export function useTimeZone(timeZone) {
   } catch { /* an unknown zone: keep the browser's */ }
 }
 
-export const timeZone = () => zone;
-
 export function formatDateTime(iso) {
   return iso ? dateTime.format(new Date(iso)) : '';
-}
-
-export function formatTime(iso) {
-  return iso ? timeOnly.format(new Date(iso)) : '';
 }
 
 /** A local date (2025-11-25), as a day: Tue, 25 Nov 2025. */

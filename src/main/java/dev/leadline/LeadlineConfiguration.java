@@ -176,9 +176,8 @@ public class LeadlineConfiguration implements CamelConfiguration {
         // The daily run's lead-days in parallel, bounded: a full queue makes the splitting thread work
         // too (caller runs), so the stream of leads is read no faster than it is summarised. The queue
         // holds four rounds, so the workers still have work while the splitting thread runs a lead-day.
-        int concurrency = summaryConcurrency;
         ThreadPoolProfile summaryThreads = new ThreadPoolProfileBuilder("summaryThreads")
-                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency * 4)
+                .poolSize(summaryConcurrency).maxPoolSize(summaryConcurrency).maxQueueSize(summaryConcurrency * 4)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
         context.getRegistry().bind("summaryThreads",
                 context.getExecutorServiceManager().newThreadPool(this, "summaryThreads", summaryThreads));

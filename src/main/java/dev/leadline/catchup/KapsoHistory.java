@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.intake.IntakeItem;
 import dev.leadline.intake.KapsoEvents;
+import dev.leadline.outbound.OutboundFailure;
 import dev.leadline.outbound.RetryAfter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -67,7 +68,7 @@ public final class KapsoHistory {
         if (status == 401 || status == 403) {
             throw new CatchUpFailure.Unauthorized("Kapso answered HTTP " + status);
         }
-        if (status == 429 || status == 408 || status >= 500) {
+        if (OutboundFailure.busyOrFailing(status)) {
             throw new CatchUpFailure.Transient("Kapso answered HTTP " + status, retryAfterMillis(in.getHeader("Retry-After", String.class)));
         }
         if (status != 200) {

@@ -20,6 +20,8 @@ public final class IntakeItem {
     public static final String WORKSPACE_ID = "workspaceId";
     public static final String RAW_PHONE = "rawPhone";
     public static final String PHONE = "phone";
+    /** True when the raw phone has a letter (any script), which no phone number has (IntakeTriage.normalise). */
+    public static final String PHONE_HAS_LETTERS = "phoneHasLetters";
     /**
      * True when a Kapso item's raw phone is a WhatsApp id (message.from / to, contact.wa_id): international
      * digits WhatsApp verified. A Meta item's phones always are; absent otherwise (a phone as Kapso keeps it).

@@ -125,7 +125,11 @@ public final class IntakeTriage {
         }
         if (!IntakeItem.UPDATE_MESSAGE.equals(action)) {
             // A lead is found by its BSUID, its phone, or both (WHATSAPP_IDENTITIES.md §7): with a BSUID, a bad phone is left out.
-            item.put(IntakeItem.PHONE, canonicalOrNull(item, item.get(IntakeItem.RAW_PHONE), country));
+            // A phone with letters is the route's rule to keep as a dead letter: it reads phoneHasLetters.
+            Object raw = item.get(IntakeItem.RAW_PHONE);
+            boolean letters = raw != null && PhoneCanonicalizer.containsLetters(raw.toString());
+            item.put(IntakeItem.PHONE_HAS_LETTERS, letters);
+            item.put(IntakeItem.PHONE, raw == null || letters ? null : canonical(item, raw, country));
             capName(item);
         }
         cutText(item);

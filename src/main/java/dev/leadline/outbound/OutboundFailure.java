@@ -16,6 +16,14 @@ public class OutboundFailure extends RuntimeException implements RetryAfter {
         this.retryAfterMillis = retryAfterMillis;
     }
 
+    /**
+     * 408, 429 or 5xx: the service was busy or failing, so another try may succeed; any other status is a
+     * refusal. routes/error-handling.camel.yaml spells the same rule out for the LLM's retries.
+     */
+    public static boolean busyOrFailing(int status) {
+        return status == 408 || status == 429 || status >= 500;
+    }
+
     /** For the YAML: ${exception.status}; null when the service gave no status (an answer we could not use). */
     public Integer getStatus() {
         return status;

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.leadline.outbound.OutboundFailure;
 import dev.leadline.outbound.RetryAfter;
 
 /**
@@ -44,7 +45,7 @@ public final class ChatCompletions {
 
     /** For a refusal, the setting to check; the busy and failing statuses need none. */
     private String remedy(int status) {
-        if (status == 408 || status == 429 || status >= 500) {
+        if (OutboundFailure.busyOrFailing(status)) {
             return "";
         }
         return " — " + switch (status) {

@@ -99,12 +99,10 @@ public final class DayDigester {
                 coveredMessages, coveredUntil, failedOutbound, deleted);
     }
 
-    /** The most frequent words of the lead's messages that are not stop words, most frequent first. */
-    static List<String> topics(String text) {
-        return topics(StopWords.words(text));
-    }
-
-    /** The topics of the lead's words (StopWords.words, split once for the topics and the language). */
+    /**
+     * The most frequent of the lead's words (StopWords.words, split once for the topics and the language)
+     * that are not stop words, most frequent first.
+     */
     static List<String> topics(List<String> words) {
         Map<String, Integer> counts = new HashMap<>();
         Map<String, Integer> firstSeen = new LinkedHashMap<>();
@@ -122,10 +120,6 @@ public final class DayDigester {
     }
 
     /** Indonesian unless the lead's words are clearly more often English stop words. */
-    static DayDigest.Language language(String text) {
-        return language(StopWords.words(text));
-    }
-
     static DayDigest.Language language(List<String> words) {
         int indonesian = 0;
         int english = 0;

@@ -14,9 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadline.build.RouteCheck;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
@@ -75,7 +75,7 @@ class HttpOutcomesTest {
     @Test
     void everyThrowExceptionStepRaisesATypedOutcome() throws Exception {
         List<String> raised = new ArrayList<>();
-        for (Path file : routeFiles()) {
+        for (Path file : RouteCheck.routeFiles(ROUTES)) {
             walk(load(file), node -> {
                 if (node instanceof Map<?, ?> map && map.get("throwException") instanceof Map<?, ?> step) {
                     raised.add(file.getFileName() + ": " + step.get("exceptionType"));
@@ -95,7 +95,7 @@ class HttpOutcomesTest {
     void nothingSetsAHeaderAfterRespondWithJson() throws Exception {
         List<String> late = new ArrayList<>();
         int callers = 0;
-        for (Path file : routeFiles()) {
+        for (Path file : RouteCheck.routeFiles(ROUTES)) {
             List<List<?>> stepLists = new ArrayList<>();
             walk(load(file), node -> {
                 if (node instanceof Map<?, ?> map && map.get("steps") instanceof List<?> steps) {
@@ -268,12 +268,6 @@ class HttpOutcomesTest {
 
         long version() throws Exception {
             return app.queryLong("SELECT version FROM lead WHERE id = ?", id);
-        }
-    }
-
-    static List<Path> routeFiles() throws IOException {
-        try (Stream<Path> files = Files.list(ROUTES)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
         }
     }
 

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +28,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.TestPorts;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
 import org.apache.camel.Route;
@@ -59,14 +58,14 @@ class WorkingDirectoryTest {
     void anEmptyWorkingDirectoryRunsOnThePackagedRoutesAndSettings() throws Exception {
         Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "empty-working-dir");
         Path log = workingDir.resolveSibling(workingDir.getFileName() + ".log");
-        int port = freePort();
+        int port = TestPorts.next();
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", mainClasspath(), "dev.leadline.Leadline");
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
         env.put("HTTP_PORT", String.valueOf(port));
-        env.put("MANAGEMENT_PORT", String.valueOf(freePort()));
+        env.put("MANAGEMENT_PORT", String.valueOf(TestPorts.next()));
         env.put("SUMMARIES_ENABLED", "false");
         env.put("DB_EMBEDDED_DURABLE", "false");
         if (LeadlineApp.externalDatabase()) {
@@ -197,10 +196,4 @@ class WorkingDirectoryTest {
         throw new AssertionError("no " + status + " within 120 s (last " + last + "); see " + log);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.bind(new InetSocketAddress("127.0.0.1", 0));
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -74,7 +74,7 @@ class LeadPageBrowserTest {
 
     @BeforeEach
     void freshTab() {
-        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 900));
+        browser.resize(1280, 900);
         browser.open(app.uri("/").toString());
         browser.script("sessionStorage.clear()");
         browser.open(app.uri("/").toString());
@@ -260,7 +260,7 @@ class LeadPageBrowserTest {
 
     @Test
     void atPhoneWidthTheListAndThePanelFitTheScreen() {
-        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(360, 740));
+        browser.resize(360, 740);
         signIn(tenant.token);
         browser.until(d -> !rows().isEmpty() ? true : null);
         assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 360L);

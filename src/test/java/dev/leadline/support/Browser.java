@@ -73,8 +73,9 @@ public final class Browser implements AutoCloseable {
         return new Browser(1280, 900);
     }
 
-    public static Browser start(int width, int height) throws IOException {
-        return new Browser(width, height);
+    /** The window resized, as a phone or a desktop would have it. */
+    public void resize(int width, int height) {
+        driver.manage().window().setSize(new Dimension(width, height));
     }
 
     public ChromeDriver driver() {

@@ -82,12 +82,12 @@ final class ReadApiBenchmark {
             long[] ticks = Machine.cpuTicks();
             Cpu before = Cpu.of(service);
             if (jfr != null && !jfr.isBlank()) {
-                jcmd(service, "JFR.start", "name=read", "settings=profile");
+                service.startFlightRecording();
             }
             Load.Result saturated = load.closedLoop(8, phase, firstPage);
             Cpu used = Cpu.of(service).minus(before);
             if (jfr != null && !jfr.isBlank()) {
-                jcmd(service, "JFR.stop", "name=read", "filename=" + java.nio.file.Path.of(jfr).toAbsolutePath());
+                service.dumpFlightRecording(java.nio.file.Path.of(jfr).toAbsolutePath());
             }
             table.add(String.format("GET /api/leads/{id}/timeline, first page, random lead, at saturation (8 clients, closed loop); %,d leads", leads),
                     String.format("%.0f req/s, p50 %.2f ms, p99 %.2f ms (%d failed; all cores %.0f%% busy); CPU per request: %s",
@@ -103,13 +103,6 @@ final class ReadApiBenchmark {
                 java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", "explain-" + query[0].replaceAll("[^a-z]+", "-") + ".txt"), plan);
             }
         }
-    }
-
-    private static void jcmd(ServiceProcess service, String... command) throws Exception {
-        List<String> args = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(service.handle().pid())));
-        args.addAll(List.of(command));
-        new ProcessBuilder(args).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
     }
 
     /**
@@ -155,8 +148,8 @@ final class ReadApiBenchmark {
         // VACUUM: the phone search then costs ~8 ms a query instead of ~0.6 ms until the index is rebuilt.
         // Steady intake does the same (every message updates its lead): a known gap, see BENCHMARKS.md.
         Seed.execute(service, "REINDEX TABLE lead");
-        Seed.execute(service, "VACUUM ANALYZE lead");
-        Seed.execute(service, "VACUUM ANALYZE lead_alias");
+        Seed.execute(service, "VACUUM lead"); // Seed.execute analyses after each statement
+        Seed.execute(service, "VACUUM lead_alias");
         long hot = first;
         int perLead = Math.max(1, (notes - HOT_LEAD_NOTES + leads - 1) / leads);
         Seed.execute(service, """
@@ -172,9 +165,9 @@ final class ReadApiBenchmark {
                 SELECT workspace_id, id, 'manual', 'Catatan panjang ' || g, 'agent', now() - g * interval '1 minute'
                 FROM lead, generate_series(1, %d) g WHERE id = %d;
                 """.formatted(perLead, hot, HOT_LEAD_NOTES, hot));
-        // A million fresh rows: vacuumed and analysed now, as autovacuum would have long done in a service that
+        // A million fresh rows: vacuumed (and analysed, as after every Seed.execute) now, as autovacuum would have long done in a service that
         // grew them over months, rather than by autovacuum in the middle of the first workloads.
-        Seed.execute(service, "VACUUM ANALYZE note");
+        Seed.execute(service, "VACUUM note");
         return new long[] {first, hot};
     }
 
