@@ -1,17 +1,17 @@
 // The lead panel: identity, status (only the transitions the contract's x-lead-workflow allows, sent with
 // If-Match), message counts, the conversation, the timeline, manual notes and summaries by hand.
 
-import { api, query, session } from './api.js';
+import { api, session } from './api.js';
 import { $, el, clear, say } from './dom.js';
 import { formatDateTime, formatDay, today } from './time.js';
-import { handle } from './leads.js';
+import { displayName } from './leads.js';
+import { pager } from './pager.js';
 import { initTimeline, showTimeline } from './timeline.js';
 
 let workflow = {};
 let lead = null;
 let etag = null;
-let messageCursor = null;
-let messageGeneration = 0;
+let loadMessages;
 let onChanged = () => {};
 
 export function initPanel(leadChanged) {
@@ -19,7 +19,12 @@ export function initPanel(leadChanged) {
   initTimeline(deleteNote);
   $('status-save').addEventListener('click', changeStatus);
   $('reload-lead').addEventListener('click', () => openLead(lead.id, true));
-  $('older-messages').addEventListener('click', () => loadMessages(false));
+  loadMessages = pager({
+    list: $('transcript'), state: $('transcript-state'), more: $('older-messages'), what: 'conversation',
+    empty: 'No messages.', url: () => `/api/leads/${lead.id}/messages`, render: message,
+    // Newest first from the API; a transcript reads oldest first, earlier pages go on top, and it opens at the end.
+    add: (list, nodes) => list.prepend(...nodes.reverse()),
+  });
   $('note-form').addEventListener('submit', addNote);
   $('summarise-yesterday').addEventListener('click', () => summarise(null));
   $('summarise-day').addEventListener('click', () => {
@@ -47,7 +52,7 @@ export function openLead(id, reloaded = false) {
   say($('summary-message'), '');
   $('summary-day').max = today();
   say($('panel-state'), 'Loading the lead…');
-  return Promise.all([loadLead(id, reloaded), loadMessages(true), showTimeline(id)]);
+  return Promise.all([loadLead(id, reloaded), showMessages(), showTimeline(id)]);
 }
 
 export function closeLead() {
@@ -73,7 +78,7 @@ async function loadLead(id, reloaded) {
 }
 
 function showIdentity() {
-  $('lead-name').textContent = lead.name || handle(lead) || `Lead ${lead.id}`;
+  $('lead-name').textContent = displayName(lead);
   $('lead-phone').textContent = lead.phone || lead.bsuid || '';
   $('lead-username').textContent = lead.username || '';
   $('count-in').textContent = String(lead.messagesIn ?? 0);
@@ -117,26 +122,9 @@ async function changeStatus() {
   }
 }
 
-async function loadMessages(fresh) {
-  const id = lead.id;
+async function showMessages() {
   const list = $('transcript');
-  if (fresh) { clear(list); messageCursor = null; messageGeneration += 1; }
-  const mine = messageGeneration;
-  const state = $('transcript-state');
-  say(state, 'Loading the conversation…');
-  $('older-messages').hidden = true;
-  try {
-    const { data } = await api(`/api/leads/${id}/messages${query({ cursor: messageCursor })}`);
-    if (mine !== messageGeneration) return;
-    // Newest first from the API; a transcript reads oldest first, earlier pages go on top.
-    list.prepend(...data.items.slice().reverse().map(message));
-    messageCursor = data.nextCursor || null;
-    $('older-messages').hidden = !messageCursor;
-    say(state, list.children.length ? '' : 'No messages.');
-    if (fresh) list.scrollTop = list.scrollHeight;
-  } catch (e) {
-    if (mine === messageGeneration) say(state, `Could not load the conversation: ${e.message}`, true);
-  }
+  if (await loadMessages(true)) list.scrollTop = list.scrollHeight;
 }
 
 function message(m) {

@@ -86,8 +86,13 @@ async function load(fresh, page) {
 }
 
 /** What identifies a lead to a person: its phone, else its username, else its BSUID. */
-export function handle(lead) {
+function handle(lead) {
   return lead.phone || lead.username || lead.bsuid || '';
+}
+
+/** A lead's name as shown: the name it gave, else its handle, else its id. */
+export function displayName(lead) {
+  return lead.name || handle(lead) || `Lead ${lead.id}`;
 }
 
 function row(lead) {
@@ -95,7 +100,7 @@ function row(lead) {
     type: 'button', class: 'lead-row', testid: 'lead-row', data: { leadId: lead.id },
     on: { click: () => select(button, lead.id) },
   },
-  el('span', { class: 'name' }, lead.name || handle(lead) || `Lead ${lead.id}`),
+  el('span', { class: 'name' }, displayName(lead)),
   el('span', { class: `badge status-${lead.status}` }, lead.status),
   el('span', { class: 'who muted' }, handle(lead)),
   el('time', { class: 'when muted', datetime: lead.lastActivityAt }, formatDateTime(lead.lastActivityAt)));

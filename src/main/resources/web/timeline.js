@@ -1,8 +1,8 @@
 // A lead's activity timeline (GET /api/leads/{id}/timeline): daily summaries, manual notes, status changes,
 // merges and identity changes, newest first, a page at a time through nextCursor.
 
-import { api, query } from './api.js';
-import { $, el, clear, say } from './dom.js';
+import { $, el } from './dom.js';
+import { pager } from './pager.js';
 import { formatDateTime, formatDay } from './time.js';
 
 const KIND_LABELS = {
@@ -14,40 +14,21 @@ const KIND_LABELS = {
 };
 
 let leadId = null;
-let cursor = null;
-/** Bumped by every fresh showing, so that an answer to an older request is dropped, never appended twice. */
-let generation = 0;
 let onDelete = () => {};
+let load;
 
 export function initTimeline(deleteNote) {
   onDelete = deleteNote;
-  $('older-notes').addEventListener('click', () => load(false));
+  load = pager({
+    list: $('timeline'), state: $('timeline-state'), more: $('older-notes'), what: 'timeline',
+    empty: 'Nothing on the timeline yet.', url: () => `/api/leads/${leadId}/timeline`, render: item,
+    add: (list, nodes) => list.append(...nodes),
+  });
 }
 
 export function showTimeline(id) {
   leadId = id;
-  cursor = null;
-  generation += 1;
-  clear($('timeline'));
   return load(true);
-}
-
-async function load(fresh) {
-  const id = leadId;
-  const mine = generation;
-  const state = $('timeline-state');
-  say(state, 'Loading the timeline…');
-  $('older-notes').hidden = true;
-  try {
-    const { data } = await api(`/api/leads/${id}/timeline${query({ cursor: fresh ? null : cursor })}`);
-    if (mine !== generation) return;
-    $('timeline').append(...data.items.map(item));
-    cursor = data.nextCursor || null;
-    $('older-notes').hidden = !cursor;
-    say(state, $('timeline').children.length ? '' : 'Nothing on the timeline yet.');
-  } catch (e) {
-    if (mine === generation) say(state, `Could not load the timeline: ${e.message}`, true);
-  }
 }
 
 function item(note) {
