@@ -10,6 +10,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.Tenant;
 import dev.leadline.support.Workspaces;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +20,11 @@ class WorkspaceApiTest {
     @Test
     void theTokenAnswersItsOwnWorkspaceWithoutSecrets() throws Exception {
         LeadlineApp app = LeadlineApp.shared();
-        String phoneNumberId = Workspaces.unique("pnid-ws-");
-        String secret = Workspaces.unique("secret-ws-");
-        String token = Workspaces.unique("token-ws-");
-        long id = Workspaces.create(app, phoneNumberId, secret, token);
+        Tenant tenant = Tenant.create(app);
+        String phoneNumberId = tenant.phoneNumberId;
+        String secret = tenant.secret;
+        String token = tenant.token;
+        long id = tenant.workspaceId;
         app.queryLong("UPDATE workspace SET time_zone = 'America/Sao_Paulo', default_country = 'BR' WHERE id = ? RETURNING id", id);
 
         HttpResponse<String> answer = app.get("/api/workspace", token);

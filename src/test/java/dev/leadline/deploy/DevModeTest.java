@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Workspaces;
@@ -48,13 +47,8 @@ class DevModeTest {
 
     @Test
     void aSavedRouteFileIsLoadedAgainInDevMode() throws Exception {
-        Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "dev-mode");
-        Path routes = Files.createDirectories(workingDir.resolve("routes"));
-        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
-            for (Path route : packaged.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                Files.copy(route, routes.resolve(route.getFileName()));
-            }
-        }
+        Path workingDir = LeadlineApp.workingDirWithPackagedRoutes("dev-mode");
+        Path routes = workingDir.resolve("routes");
         Files.writeString(routes.resolve("dev-probe.yaml"), probe("before the edit"));
 
         try (LeadlineApp app = LeadlineApp.startIn(workingDir, LeadlineApp.freshDataDir(),

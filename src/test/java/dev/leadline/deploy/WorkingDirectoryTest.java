@@ -103,13 +103,8 @@ class WorkingDirectoryTest {
 
     @Test
     void theWorkingDirectorysRoutesAndSettingsTakePrecedence() throws Exception {
-        Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "working-dir");
-        Path routes = Files.createDirectories(workingDir.resolve("routes"));
-        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
-            for (Path route : packaged.filter(p -> p.toString().endsWith(".yaml")).toList()) {
-                Files.copy(route, routes.resolve(route.getFileName()));
-            }
-        }
+        Path workingDir = LeadlineApp.workingDirWithPackagedRoutes("working-dir");
+        Path routes = workingDir.resolve("routes");
         Files.writeString(routes.resolve("probe.yaml"), PROBE_ROUTE);
         // Only the keys it changes: the rest still come from the packaged file.
         Files.writeString(workingDir.resolve("application.properties"), "demo.api-token = working-dir-token\n");

@@ -1,6 +1,10 @@
 package dev.leadline.intake;
 
 import static dev.leadline.support.Webhooks.JSON;
+import static dev.leadline.support.Webhooks.bytes;
+import static dev.leadline.support.Webhooks.metaAccountUpdate;
+import static dev.leadline.support.Webhooks.metaDelivery;
+import static dev.leadline.support.Webhooks.metaMessages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Tenant;
@@ -87,20 +90,18 @@ class DeadLetterRulesTest {
                         + t.phoneNumberId + "): not trusted for another workspace");
 
         String m4 = Workspaces.unique("owned");
-        kept("fallback for an owned number", fallback.meta(bytes(meta(messages(t.phoneNumberId, Workspaces.unique("wamid.o"),
-                        "6281234567006", m4)))), m4,
+        kept("fallback for an owned number", fallback.meta(bytes(metaDelivery(metaMessages(t.phoneNumberId,
+                        Workspaces.unique("wamid.o"), "6281234567006", m4)))), m4,
                 "phone_number_id " + t.phoneNumberId + " belongs to a workspace whose secret did not sign this delivery "
                         + "(only the fallback secret verified it): not trusted for that workspace");
 
         String m5 = Workspaces.unique("account");
-        ObjectNode account = JSON.createObjectNode().put("field", "account_update");
-        account.putObject("value").put("event", "ACCOUNT_VIOLATION").put("waba_info", m5);
-        kept("account-level change", fallback.meta(bytes(meta(account))), m5, "account-level");
+        kept("account-level change", fallback.meta(bytes(metaDelivery(metaAccountUpdate(m5)))), m5, "account-level");
 
         String m6 = Workspaces.unique("no-metadata");
-        ObjectNode noMetadata = messages(t.phoneNumberId, Workspaces.unique("wamid.n"), "6281234567007", m6);
+        ObjectNode noMetadata = metaMessages(t.phoneNumberId, Workspaces.unique("wamid.n"), "6281234567007", m6);
         ((ObjectNode) noMetadata.get("value")).remove("metadata");
-        kept("change without a business number", fallback.meta(bytes(meta(noMetadata))), m6,
+        kept("change without a business number", fallback.meta(bytes(metaDelivery(noMetadata))), m6,
                 "change without metadata.phone_number_id: no workspace to route it to");
 
         // The rules of content (store-trusted-item), for items trusted for their workspace.
@@ -109,7 +110,7 @@ class DeadLetterRulesTest {
                 "message without an id");
 
         String m8 = Workspaces.unique("group");
-        ObjectNode group = meta(messages(t.phoneNumberId, Workspaces.unique("wamid.g"), "6281234567009", m8));
+        ObjectNode group = metaDelivery(metaMessages(t.phoneNumberId, Workspaces.unique("wamid.g"), "6281234567009", m8));
         ((ObjectNode) Tenant.metaMessage(group)).put("group_id", Workspaces.unique("group-"));
         kept("group chat", t.meta(group), m8, "group chat message: kept raw, no lead");
 
@@ -179,7 +180,7 @@ class DeadLetterRulesTest {
         ObjectNode template = JSON.createObjectNode().put("field", "message_template_status_update");
         template.putObject("value").put("event", "APPROVED").put("marker", m)
                 .putObject("metadata").put("phone_number_id", t.phoneNumberId);
-        JsonNode ignored = JSON.readTree(t.meta(meta(template)).body());
+        JsonNode ignored = JSON.readTree(t.meta(metaDelivery(template)).body());
         assertEquals(1, ignored.get("ignored").asInt(), ignored.toString());
         assertEquals(0, app.queryLong("SELECT count(*) FROM dead_letter WHERE payload LIKE ?", "%" + m + "%"));
     }
@@ -222,29 +223,5 @@ class DeadLetterRulesTest {
             at = part.end();
         }
         return regex.append(Pattern.quote(template.substring(at))).toString();
-    }
-
-    static ObjectNode meta(ObjectNode... changes) {
-        ObjectNode delivery = JSON.createObjectNode().put("object", "whatsapp_business_account");
-        ArrayNode list = delivery.putArray("entry").addObject().put("id", "waba-rules").putArray("changes");
-        for (ObjectNode change : changes) {
-            list.add(change);
-        }
-        return delivery;
-    }
-
-    static ObjectNode messages(String phoneNumberId, String wamid, String from, String text) {
-        ObjectNode change = JSON.createObjectNode().put("field", "messages");
-        ObjectNode value = change.putObject("value").put("messaging_product", "whatsapp");
-        value.putObject("metadata").put("display_phone_number", "6221500123").put("phone_number_id", phoneNumberId);
-        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "Pelanggan");
-        ObjectNode message = value.putArray("messages").addObject().put("from", from).put("id", wamid)
-                .put("timestamp", String.valueOf(Instant.now().getEpochSecond())).put("type", "text");
-        message.putObject("text").put("body", text);
-        return change;
-    }
-
-    static byte[] bytes(JsonNode json) {
-        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,10 @@
 package dev.leadline.intake;
 
 import static dev.leadline.support.Webhooks.JSON;
+import static dev.leadline.support.Webhooks.bytes;
+import static dev.leadline.support.Webhooks.metaAccountUpdate;
+import static dev.leadline.support.Webhooks.metaDelivery;
+import static dev.leadline.support.Webhooks.metaMessages;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Prometheus;
@@ -55,11 +57,11 @@ class DeliveryRoutingTest {
         String unknownA = Workspaces.unique("88");
         String unknownB = Workspaces.unique("89");
         String run = Workspaces.unique("fb");
-        ObjectNode delivery = meta(
-                accountUpdate(run),
-                messages(unknownA, "wamid." + run + ".a", "6281234567301", "untuk nomor baru A"),
-                messages(known.phoneNumberId, "wamid." + run + ".k", "6281234567302", "dipalsukan untuk workspace lama"),
-                messages(unknownB, "wamid." + run + ".b", "6281234567303", "untuk nomor baru B"));
+        ObjectNode delivery = metaDelivery(
+                metaAccountUpdate(run),
+                metaMessages(unknownA, "wamid." + run + ".a", "6281234567301", "untuk nomor baru A"),
+                metaMessages(known.phoneNumberId, "wamid." + run + ".k", "6281234567302", "dipalsukan untuk workspace lama"),
+                metaMessages(unknownB, "wamid." + run + ".b", "6281234567303", "untuk nomor baru B"));
 
         HttpResponse<String> response = new Webhooks(shared, LeadlineApp.FALLBACK_SECRET).meta(bytes(delivery));
 
@@ -85,7 +87,7 @@ class DeliveryRoutingTest {
     @Test
     void anAccountLevelOnlyDeliveryVerifiedByTheFallbackSecretIsAcknowledgedAndKeptOnce() throws Exception {
         String run = Workspaces.unique("acct");
-        byte[] body = bytes(meta(accountUpdate(run)));
+        byte[] body = bytes(metaDelivery(metaAccountUpdate(run)));
         Webhooks fallback = new Webhooks(shared, LeadlineApp.FALLBACK_SECRET);
 
         for (int i = 0; i < 2; i++) {
@@ -100,7 +102,7 @@ class DeliveryRoutingTest {
     @Test
     void aWrongSignatureForAnUnknownNumberSaysItDoesNotMatchTheFallbackSecret() throws Exception {
         String unknown = Workspaces.unique("87");
-        ObjectNode delivery = meta(messages(unknown, Workspaces.unique("wamid.wrong"), "6281234567304", "halo"));
+        ObjectNode delivery = metaDelivery(metaMessages(unknown, Workspaces.unique("wamid.wrong"), "6281234567304", "halo"));
 
         HttpResponse<String> response = new Webhooks(shared, "not-any-secret").meta(bytes(delivery));
 
@@ -112,7 +114,7 @@ class DeliveryRoutingTest {
     void withoutAFallbackSecretAnUnknownNumberIs401SayingSoNotThatTheSignatureIsWrong() throws Exception {
         String unknown = Workspaces.unique("86");
         String wamid = Workspaces.unique("wamid.nofb");
-        ObjectNode delivery = meta(messages(unknown, wamid, "6281234567305", "halo"));
+        ObjectNode delivery = metaDelivery(metaMessages(unknown, wamid, "6281234567305", "halo"));
 
         HttpResponse<String> response = new Webhooks(noFallback, "whatever-secret").meta(bytes(delivery));
 
@@ -120,14 +122,15 @@ class DeliveryRoutingTest {
                 + "(webhook.fallback-secret), so the delivery cannot be verified");
         assertEquals(0, noFallback.queryLong("SELECT count(*) FROM dead_letter WHERE payload LIKE ?", "%" + wamid + "%"));
 
-        HttpResponse<String> accountOnly = new Webhooks(noFallback, "whatever-secret").meta(bytes(meta(accountUpdate(wamid))));
+        HttpResponse<String> accountOnly = new Webhooks(noFallback, "whatever-secret")
+                .meta(bytes(metaDelivery(metaAccountUpdate(wamid))));
         assertError(accountOnly, 401, "no change of this delivery names a phone_number_id (account-level changes only) and "
                 + "no fallback secret is set (webhook.fallback-secret), so it cannot be verified");
 
         // A known workspace's number with another secret: the signature is what is wrong, and the detail says that.
         Tenant tenant = Tenant.create(noFallback);
         HttpResponse<String> forged = new Webhooks(noFallback, "not-the-tenants-secret")
-                .meta(bytes(meta(messages(tenant.phoneNumberId, wamid, "6281234567305", "halo"))));
+                .meta(bytes(metaDelivery(metaMessages(tenant.phoneNumberId, wamid, "6281234567305", "halo"))));
         assertError(forged, 401, "X-Hub-Signature-256 matches no secret of the workspaces this delivery names (phone_number_id "
                 + tenant.phoneNumberId + ")");
     }
@@ -165,37 +168,5 @@ class DeliveryRoutingTest {
         JsonNode error = JSON.readTree(response.body());
         assertEquals("unauthorized", error.path("error").asText(), response.body());
         assertEquals(detail, error.path("detail").asText());
-    }
-
-    static byte[] bytes(JsonNode body) {
-        return body.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** A Meta delivery: one entry holding the given changes. */
-    static ObjectNode meta(ObjectNode... changes) {
-        ObjectNode delivery = JSON.createObjectNode().put("object", "whatsapp_business_account");
-        ObjectNode entry = delivery.putArray("entry").addObject().put("id", "waba-routing");
-        ArrayNode list = entry.putArray("changes");
-        for (ObjectNode change : changes) {
-            list.add(change);
-        }
-        return delivery;
-    }
-
-    static ObjectNode accountUpdate(String marker) {
-        ObjectNode change = JSON.createObjectNode().put("field", "account_update");
-        change.putObject("value").put("event", "ACCOUNT_VIOLATION").put("waba_info", marker);
-        return change;
-    }
-
-    static ObjectNode messages(String phoneNumberId, String wamid, String from, String text) {
-        ObjectNode change = JSON.createObjectNode().put("field", "messages");
-        ObjectNode value = change.putObject("value").put("messaging_product", "whatsapp");
-        value.putObject("metadata").put("display_phone_number", "6221500123").put("phone_number_id", phoneNumberId);
-        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "Pelanggan");
-        ObjectNode message = value.putArray("messages").addObject().put("from", from).put("id", wamid)
-                .put("timestamp", String.valueOf(Instant.now().getEpochSecond())).put("type", "text");
-        message.putObject("text").put("body", text);
-        return change;
     }
 }

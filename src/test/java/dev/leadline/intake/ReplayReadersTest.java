@@ -4,7 +4,6 @@ import static dev.leadline.support.Webhooks.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,9 +42,9 @@ class ReplayReadersTest {
         String metaWamid = Workspaces.unique("wamid.rm");
         Webhooks fallback = new Webhooks(app, LeadlineApp.FALLBACK_SECRET);
         ObjectNode kapso = Webhooks.received(number, kapsoWamid, "081234567101", "lewat Kapso", Instant.now().getEpochSecond());
-        ObjectNode meta = DeadLetterRulesTest.meta(DeadLetterRulesTest.messages(number, metaWamid, "6281234567102", "lewat Meta"));
+        ObjectNode meta = Webhooks.metaDelivery(Webhooks.metaMessages(number, metaWamid, "6281234567102", "lewat Meta"));
         assertEquals(1, JSON.readTree(fallback.kapso(kapso).body()).get("deadLettered").asInt());
-        assertEquals(1, JSON.readTree(fallback.meta(meta.toString().getBytes(StandardCharsets.UTF_8)).body())
+        assertEquals(1, JSON.readTree(fallback.meta(Webhooks.bytes(meta)).body())
                 .get("deadLettered").asInt());
         long kapsoLetter = app.queryLong("SELECT id FROM dead_letter WHERE dedup_key = ?", "kapso:" + kapsoWamid);
         long metaLetter = app.queryLong("SELECT id FROM dead_letter WHERE dedup_key = ?", "meta:" + metaWamid);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.Tenant;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
 import org.junit.jupiter.api.Test;
@@ -43,11 +44,11 @@ class SlowDatabaseTest {
     @Test
     void webhooksBlockedByARowLockAreAnswered503QuicklyAndTheApiStaysResponsive() throws Exception {
         LeadlineApp app = LeadlineApp.shared();
-        String phoneNumberId = Workspaces.unique("pnid-slowdb-");
-        String secret = Workspaces.unique("secret-slowdb-");
-        String token = Workspaces.unique("token-slowdb-");
-        long workspaceId = Workspaces.create(app, phoneNumberId, secret, token);
-        Webhooks webhooks = new Webhooks(app, secret);
+        Tenant tenant = Tenant.create(app);
+        String phoneNumberId = tenant.phoneNumberId;
+        String token = tenant.token;
+        long workspaceId = tenant.workspaceId;
+        Webhooks webhooks = tenant.webhooks;
         long now = Instant.now().getEpochSecond() - 60;
         List<String> phones = List.of(Workspaces.newPhone(), Workspaces.newPhone(), Workspaces.newPhone());
         for (String phone : phones) {

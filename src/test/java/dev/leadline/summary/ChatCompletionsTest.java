@@ -40,7 +40,7 @@ class ChatCompletionsTest {
 
     @Test
     void retryAfterTravelsWithTheTransientFailureAndIsCapped() {
-        // Which statuses are retried is decided in error-handling.camel.yaml (LlmRetryPolicyTest); here: the
+        // Which statuses are retried is decided in error-handling.camel.yaml (LlmSummaryTest); here: the
         // failure carries its status and the provider's Retry-After, capped.
         LlmFailure.HttpError withHeader = assertThrows(LlmFailure.HttpError.class, () -> read(answer(429, "{}", "2")));
         LlmFailure.HttpError huge = assertThrows(LlmFailure.HttpError.class, () -> read(answer(503, "", "86400")));

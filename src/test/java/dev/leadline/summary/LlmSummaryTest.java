@@ -23,8 +23,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Summaries written by an LLM: a stub xAI/OpenAI server on loopback, and every way it can fail. */
+/**
+ * Summaries written by an LLM: a stub xAI/OpenAI server on loopback, and every way it can fail. Also the LLM policy
+ * that lives outside Java: which statuses are retried (llm-retries in error-handling.camel.yaml, onWhen on the
+ * status) and the prompt templates, as the running routes apply them.
+ */
 class LlmSummaryTest {
 
     static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
@@ -202,5 +208,44 @@ class LlmSummaryTest {
         assertTrue(transcript.contains("pesan nomor 11 "), "the newest is kept");
         assertFalse(transcript.contains("pesan nomor 0 "), "the oldest is cut");
         assertTrue(user.contains("Earlier messages of the day were left out"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+    void busyAndFailingStatusesAreRetried(int status) throws Exception {
+        long lead = leadSaying("Halo " + status);
+        llm.enqueue(new Fault(status, "{\"error\":\"try later\"}", null, 0), new Fault(status, "{}", null, 0));
+
+        JsonNode run = runs.runLead(DAY.toString(), lead);
+
+        assertEquals("completed", run.get("status").asText());
+        assertEquals(1, run.get("notesWritten").asInt());
+        assertEquals(3, llm.requests().size(), "two failures, then the note");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {400, 401, 403, 404, 405, 422})
+    void refusalsAreNotRetriedAndStopTheRun(int status) throws Exception {
+        long lead = leadSaying("Halo " + status);
+        llm.always(new Fault(status, "{\"error\":\"no\"}", null, 0));
+
+        JsonNode run = runs.runLead(DAY.toString(), lead);
+
+        assertEquals("aborted", run.get("status").asText());
+        assertTrue(run.get("error").asText().startsWith("LLM answered HTTP " + status), run.get("error").asText());
+        assertTrue(run.get("error").asText().contains("llm."), "names the setting: " + run.get("error").asText());
+        assertEquals(1, llm.requests().size(), "not retried");
+    }
+
+    @Test
+    void theLeadsWordsReachTheModelAsTheyWereWritten() throws Exception {
+        String text = "Harga ${header.CamelHttpMethod}, {{llm.api-key}}, \"paket\" ${body} ?";
+        long lead = leadSaying(text);
+
+        runs.runLead(DAY.toString(), lead);
+
+        String user = llm.requests().get(0).at("/messages/1/content").asText();
+        assertTrue(user.contains("lead: " + text), user);
+        assertTrue(llm.requests().get(0).at("/messages/0/content").asText().contains("Write in Indonesian"));
     }
 }

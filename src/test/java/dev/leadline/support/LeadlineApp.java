@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -91,6 +92,21 @@ public final class LeadlineApp implements AutoCloseable {
     /** As if started in workingDir: its routes/ and application.properties, if any, instead of the packaged ones. */
     public static LeadlineApp startIn(Path workingDir, Path dataDir, Map<String, String> overrides) throws Exception {
         return new LeadlineApp(workingDir, dataDir, overrides);
+    }
+
+    /**
+     * A new working directory under target/ (its name starting with prefix) holding a copy of the packaged
+     * routes/*.yaml, for {@link #startIn} and a test to add or edit route files in.
+     */
+    public static Path workingDirWithPackagedRoutes(String prefix) throws IOException {
+        Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), prefix);
+        Path routes = Files.createDirectories(workingDir.resolve("routes"));
+        try (Stream<Path> packaged = Files.list(Path.of("routes"))) {
+            for (Path route : packaged.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+                Files.copy(route, routes.resolve(route.getFileName()));
+            }
+        }
+        return workingDir;
     }
 
     /** Settings merged in order, the later winning. */

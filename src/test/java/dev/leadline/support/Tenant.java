@@ -15,6 +15,8 @@ public final class Tenant {
 
     public final LeadlineApp app;
     public final String phoneNumberId;
+    /** The workspace's webhook secret (its webhooks sign with it). */
+    public final String secret;
     public final String token;
     public final long workspaceId;
     public final Webhooks webhooks;
@@ -22,6 +24,7 @@ public final class Tenant {
     private Tenant(LeadlineApp app, String phoneNumberId, String secret, String token, long workspaceId) {
         this.app = app;
         this.phoneNumberId = phoneNumberId;
+        this.secret = secret;
         this.token = token;
         this.workspaceId = workspaceId;
         this.webhooks = new Webhooks(app, secret);

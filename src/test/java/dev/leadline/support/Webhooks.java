@@ -5,8 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.HexFormat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -97,6 +99,39 @@ public final class Webhooks {
         }
         batch.putObject("batch_info").put("size", events.length);
         return batch;
+    }
+
+    /** A Meta delivery: one entry holding the given changes. */
+    public static ObjectNode metaDelivery(ObjectNode... changes) {
+        ObjectNode delivery = JSON.createObjectNode().put("object", "whatsapp_business_account");
+        ArrayNode list = delivery.putArray("entry").addObject().put("id", "waba-test").putArray("changes");
+        for (ObjectNode change : changes) {
+            list.add(change);
+        }
+        return delivery;
+    }
+
+    /** A Meta 'messages' change: one text message, sent now, from the customer to the given business number. */
+    public static ObjectNode metaMessages(String phoneNumberId, String wamid, String from, String text) {
+        ObjectNode change = JSON.createObjectNode().put("field", "messages");
+        ObjectNode value = change.putObject("value").put("messaging_product", "whatsapp");
+        value.putObject("metadata").put("display_phone_number", "6221500123").put("phone_number_id", phoneNumberId);
+        value.putArray("contacts").addObject().put("wa_id", from).putObject("profile").put("name", "Pelanggan");
+        ObjectNode message = value.putArray("messages").addObject().put("from", from).put("id", wamid)
+                .put("timestamp", String.valueOf(Instant.now().getEpochSecond())).put("type", "text");
+        message.putObject("text").put("body", text);
+        return change;
+    }
+
+    /** A Meta account-level change (no business number), carrying the marker in its value. */
+    public static ObjectNode metaAccountUpdate(String marker) {
+        ObjectNode change = JSON.createObjectNode().put("field", "account_update");
+        change.putObject("value").put("event", "ACCOUNT_VIOLATION").put("waba_info", marker);
+        return change;
+    }
+
+    public static byte[] bytes(JsonNode json) {
+        return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     public HttpResponse<String> kapso(String event, byte[] body) throws IOException, InterruptedException {
