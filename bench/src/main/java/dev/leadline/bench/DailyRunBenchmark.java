@@ -1,6 +1,5 @@
 package dev.leadline.bench;
 
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -75,15 +74,13 @@ final class DailyRunBenchmark {
             service.startFlightRecording();
         }
         long[] cpu = Machine.cpuTicks();
-        double[] processes = service.cpuSeconds();
+        Cpu before = Cpu.of(service);
         double compile = service.compileSeconds();
-        long harness = harnessCpuNanos();
         long stub = llm.cpuNanos();
         long completions = llm.completions();
         JsonNode run = runDay(service, day, false);
-        double[] processesAfter = service.cpuSeconds();
+        Cpu used = Cpu.of(service).minus(before);
         double compileAfter = service.compileSeconds();
-        long harnessAfter = harnessCpuNanos();
         long stubAfter = llm.cpuNanos();
         double busy = Machine.busyPercent(cpu, Machine.cpuTicks());
         if (jfr != null) {
@@ -99,21 +96,16 @@ final class DailyRunBenchmark {
                 String.format("%.3f%s", seconds / ideal, leads == 10_000 && concurrency == 32 ? " (target <= 1.15)" : ""));
         // CPU per lead-day, over the run only: the service JVM, the stub LLM's threads (in this JVM),
         // PostgreSQL, and this whole JVM (the stub plus the harness's polling).
-        double perLead = 1000.0 / leads;
-        double serviceMs = (processesAfter[0] - processes[0]) * perLead;
+        Cpu perLead = used.msPer(leads);
+        double serviceMs = perLead.service();
         double stubMs = (stubAfter - stub) / 1e6 / leads;
         table.add(String.format("daily run, %,d leads, concurrency %d%s: CPU per lead-day", leads, concurrency, which),
                 String.format("service %.2f ms + stub LLM %.2f ms = %.2f ms; PostgreSQL %.2f ms; harness JVM (stub included) %.2f ms"
                                 + " (service JIT compile time in the run %.2f s; before the first run, %s)",
-                        serviceMs, stubMs, serviceMs + stubMs, (processesAfter[1] - processes[1]) * perLead,
-                        (harnessAfter - harness) / 1e6 / leads, compileAfter - compile, warm.describe()),
+                        serviceMs, stubMs, serviceMs + stubMs, perLead.database(), perLead.harness(), compileAfter - compile,
+                        warm.describe()),
                 "service + stub", String.format("%.2f ms (%d LLM requests on %d connections)", serviceMs + stubMs,
                         llm.completions() - completions, llm.connections()));
-    }
-
-    /** CPU time of this JVM (the load generator and, in the daily run, the stub LLM), in nanoseconds. */
-    static long harnessCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /** Many leads, offline summariser, -Xmx256m: the run must stream; peak heap sampled with jstat. */

@@ -51,21 +51,13 @@ final class IntakeBenchmark {
             }
             List<Load.Call> saturationCalls = deliveries(service, random, seededLeads, "s", Math.max(2_000, seconds * 5_000));
             long[] cpu = Machine.cpuTicks();
-            double[] processCpu = service.cpuSeconds();
-            double harnessCpu = harnessCpuSeconds();
+            Cpu before = Cpu.of(service);
             Load.Result saturation = load.closedLoop(clients, Duration.ofSeconds(seconds),
                     i -> saturationCalls.get(i % saturationCalls.size()));
-            double[] processCpuAfter = service.cpuSeconds();
-            double harnessCpuAfter = harnessCpuSeconds();
+            Cpu used = Cpu.of(service).minus(before);
             long[] cpuAfter = Machine.cpuTicks();
             double busy = Machine.busyPercent(cpu, cpuAfter);
             double machineMsPerMessage = (cpuAfter[0] - cpu[0]) * 1000.0 / Machine.clockTicksPerSecond() / Math.max(1, saturation.units());
-            // CPU per stored message at saturation: the service JVM, PostgreSQL (its processes), the load
-            // generator (this JVM), in ms; the harness's own cost is visible, not folded into the service's.
-            double messages = Math.max(1, saturation.units());
-            double serviceMsPerMessage = (processCpuAfter[0] - processCpu[0]) * 1000 / messages;
-            double databaseMsPerMessage = (processCpuAfter[1] - processCpu[1]) * 1000 / messages;
-            double harnessMsPerMessage = (harnessCpuAfter - harnessCpu) * 1000 / messages;
             double deliveriesPerSecond = saturation.requests() / saturation.seconds();
             double compileSaturation = service.compileSeconds() - compileBefore;
             if (jfr != null) {
@@ -95,11 +87,12 @@ final class IntakeBenchmark {
                             saturation.failures(), busy),
                     Double.isNaN(pgbench) ? "pgbench not available" : String.format("%.0f msgs/s pgbench, same SQL and mix", pgbench),
                     Double.isNaN(pgbench) ? "n/a" : String.format("%.2f (target >= 0.8)", f.serviceMsgsPerSecond() / pgbench));
+            // CPU per stored message at saturation: the service JVM, PostgreSQL (its processes), the load
+            // generator (this JVM), in ms; the harness's own cost is visible, not folded into the service's.
             table.add("intake CPU per stored message at saturation (from /proc; harness: its JVM's process CPU)",
-                    String.format("service JVM %.3f ms, PostgreSQL %.3f ms, load generator %.3f ms; whole machine %.3f ms (%d messages;"
-                                    + " service JIT compile time in the phase %.2f s; %s)",
-                            serviceMsPerMessage, databaseMsPerMessage, harnessMsPerMessage, machineMsPerMessage, saturation.units(),
-                            compileSaturation, warm.describe()),
+                    String.format("%s; whole machine %.3f ms (%d messages; service JIT compile time in the phase %.2f s; %s)",
+                            used.perUnit(saturation.units()), machineMsPerMessage, saturation.units(), compileSaturation,
+                            warm.describe()),
                     Double.isNaN(pgbench) ? "-" : String.format("pgbench run: whole machine %.3f ms per message (all cores %.0f%% busy)",
                             pgbenchMachineMs, pgbenchBusy),
                     "-");
@@ -113,12 +106,6 @@ final class IntakeBenchmark {
                     rssAfterStart, rssAfter), "-", "-");
             return f;
         }
-    }
-
-    /** CPU seconds of this JVM (the load generator) so far. */
-    static double harnessCpuSeconds() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime() / 1e9;
     }
 
     static List<Load.Call> deliveries(ServiceProcess service, Random random, int seededLeads, String prefix, int n) {

@@ -72,7 +72,7 @@ final class ReadApiBenchmark {
                 Cpu used = Cpu.of(service).minus(before);
                 table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
                         String.format("p50 %.2f ms, p99 %.2f ms (%d failed; the load generator's sends p99 %.2f ms late); CPU per request: %s",
-                                r.p50(), r.p99(), r.failures(), r.sendLateP99(), used.perRequest(r.requests())),
+                                r.p50(), r.p99(), r.failures(), r.sendLateP99(), used.perUnit(r.requests())),
                         "p99 < 10 ms", String.format("%.2f", r.p99() / 10));
             }
             // The timeline's first page at saturation (closed loop, 8 clients): the rate the service can
@@ -92,7 +92,7 @@ final class ReadApiBenchmark {
             table.add(String.format("GET /api/leads/{id}/timeline, first page, random lead, at saturation (8 clients, closed loop); %,d leads", leads),
                     String.format("%.0f req/s, p50 %.2f ms, p99 %.2f ms (%d failed; all cores %.0f%% busy); CPU per request: %s",
                             saturated.requests() / saturated.seconds(), saturated.p50(), saturated.p99(), saturated.failures(),
-                            Machine.busyPercent(ticks, Machine.cpuTicks()), used.perRequest(saturated.requests())),
+                            Machine.busyPercent(ticks, Machine.cpuTicks()), used.perUnit(saturated.requests())),
                     "-", "-");
             java.nio.file.Files.createDirectories(java.nio.file.Path.of("target", "bench"));
             for (String[] query : explainQueries(first + 1, hot, deepCursor)) {
@@ -102,29 +102,6 @@ final class ReadApiBenchmark {
                         "index scan", indexed ? "ok" : "FAIL");
                 java.nio.file.Files.writeString(java.nio.file.Path.of("target", "bench", "explain-" + query[0].replaceAll("[^a-z]+", "-") + ".txt"), plan);
             }
-        }
-    }
-
-    /**
-     * CPU seconds so far of the service JVM, its PostgreSQL (both from /proc) and this harness JVM (the load
-     * generator: its process CPU time), so that a phase's cost per request shows where it went.
-     */
-    record Cpu(double service, double database, double harness) {
-        static Cpu of(ServiceProcess service) throws Exception {
-            double[] s = service.cpuSeconds();
-            long harness = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
-                    .getOperatingSystemMXBean()).getProcessCpuTime();
-            return new Cpu(s[0], s[1], harness / 1e9);
-        }
-
-        Cpu minus(Cpu earlier) {
-            return new Cpu(service - earlier.service, database - earlier.database, harness - earlier.harness);
-        }
-
-        String perRequest(long requests) {
-            double n = Math.max(1, requests);
-            return String.format("service JVM %.3f ms, PostgreSQL %.3f ms, load generator %.3f ms", 1000 * service / n,
-                    1000 * database / n, 1000 * harness / n);
         }
     }
 
