@@ -11,6 +11,8 @@ const KIND_LABELS = {
   status_change: 'Status change',
   merge: 'Merge',
   identity_change: 'Identity change',
+  handover: 'AI agent',
+  ai_agent_summary: 'AI agent summary',
 };
 
 let leadId = null;

@@ -27,6 +27,11 @@ public final class IntakeItem {
      * digits WhatsApp verified. A Meta item's phones always are; absent otherwise (a phone as Kapso keeps it).
      */
     public static final String PHONE_IS_WHATSAPP_ID = "phoneIsWhatsAppId";
+    /**
+     * A Kapso item's WhatsApp id (message.from / to) beside a phone as Kapso keeps it: the lead's phone when
+     * the kept one is not a usable number (WhatsApp verified it; only an item with no identity at all is a dead letter).
+     */
+    public static final String RAW_WHATSAPP_ID = "rawWhatsAppId";
     /** The business-scoped user id, exactly as received (WHATSAPP_IDENTITIES.md §1), or null. */
     public static final String BSUID = "bsuid";
     public static final String PARENT_BSUID = "parentBsuid";
@@ -70,6 +75,8 @@ public final class IntakeItem {
     public static final String STATUS = "status";
     public static final String ERROR_CODE = "errorCode";
     public static final String ERROR_TITLE = "errorTitle";
+    /** An add-note item (Handovers): the kind of timeline note it writes, its content in TEXT, at SENT_AT. */
+    public static final String NOTE_KIND = "noteKind";
 
     /** What the intake does with an item. */
     public static final String STORE_MESSAGE = "store-message";
@@ -80,10 +87,12 @@ public final class IntakeItem {
     /** A sender's test delivery (Kapso "test": true): acknowledged and counted, nothing stored. */
     public static final String TEST = "test";
     public static final String UPDATE_MESSAGE = "update-message";
+    /** A timeline note on the customer's lead from an event that is not a message (a handover, the AI agent's summary). */
+    public static final String ADD_NOTE = "add-note";
 
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
-        ARRIVAL, PHONE, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
+        ARRIVAL, PHONE, RAW_WHATSAPP_ID, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
         IDENTITY_NOTE, IDENTITY_ORIGIN, CONTACT_NAME, GROUP_ID, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
         PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 

@@ -111,7 +111,7 @@ public final class IntakeTriage {
     /**
      * A trusted item in the form the SQL stores: its phones canonical in the workspace's country (one that
      * is not a phone is left out, as a BSUID never stands in for one), the contact name and the text cut to
-     * their caps, and an identity change's key, which makes a re-sent event a duplicate. Whether what is
+     * their caps, and the key of an identity change or a note without an id, which makes a re-sent event a duplicate. Whether what is
      * left can be stored is for the route's rules to say.
      */
     public Map<String, Object> normalise(Map<String, Object> item) {
@@ -119,17 +119,23 @@ public final class IntakeTriage {
         String action = (String) item.get(IntakeItem.ACTION);
         if (IntakeItem.CHANGE_IDENTITY.equals(action)) {
             item.put(IntakeItem.PREVIOUS_PHONE, canonicalOrNull(item, item.get(IntakeItem.RAW_PREVIOUS_PHONE), country));
-            if (item.get(IntakeItem.DEDUP_KEY) == null) {
-                item.put(IntakeItem.DEDUP_KEY, contentKey(item));
-            }
+        }
+        if ((IntakeItem.CHANGE_IDENTITY.equals(action) || IntakeItem.ADD_NOTE.equals(action))
+                && item.get(IntakeItem.DEDUP_KEY) == null) {
+            item.put(IntakeItem.DEDUP_KEY, contentKey(item));
         }
         if (!IntakeItem.UPDATE_MESSAGE.equals(action)) {
             // A lead is found by its BSUID, its phone, or both (WHATSAPP_IDENTITIES.md §7): with a BSUID, a bad phone is left out.
             // A phone with letters is the route's rule to keep as a dead letter: it reads phoneHasLetters.
             Object raw = item.get(IntakeItem.RAW_PHONE);
             boolean letters = raw != null && PhoneCanonicalizer.containsLetters(raw.toString());
-            item.put(IntakeItem.PHONE_HAS_LETTERS, letters);
-            item.put(IntakeItem.PHONE, raw == null || letters ? null : canonical(item, raw, country));
+            String phone = raw == null || letters ? null : canonical(item, raw, country);
+            if (phone == null && item.get(IntakeItem.RAW_WHATSAPP_ID) instanceof String whatsAppId) {
+                // The kept phone is unusable, WhatsApp's own id of the customer is not: it wins.
+                phone = phones.whatsAppIdToE164(whatsAppId, country);
+            }
+            item.put(IntakeItem.PHONE_HAS_LETTERS, letters && phone == null);
+            item.put(IntakeItem.PHONE, phone);
             capName(item);
         }
         cutText(item);

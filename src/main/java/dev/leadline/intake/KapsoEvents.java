@@ -174,9 +174,12 @@ public final class KapsoEvents {
         // otherwise); the message's from / to is a WhatsApp id, international digits without '+'.
         String keptPhone = WhatsAppMessages.textOrNull(conversation.path("phone_number"));
         String whatsAppId = CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(message.path(customerSide)));
+        // The conversation's phone first; WhatsApp's own id stands in when that one is missing or unusable.
         item.put(IntakeItem.RAW_PHONE, keptPhone != null ? keptPhone : whatsAppId);
         if (keptPhone == null && whatsAppId != null) {
             item.put(IntakeItem.PHONE_IS_WHATSAPP_ID, true);
+        } else {
+            item.put(IntakeItem.RAW_WHATSAPP_ID, whatsAppId);
         }
         item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(
                 WhatsAppMessages.textOrNull(conversation.path("business_scoped_user_id")),

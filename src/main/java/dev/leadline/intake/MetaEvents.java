@@ -26,9 +26,12 @@ public final class MetaEvents {
     /** A system message's body: "User <name> changed from <old> to <new>" (older ones without "User "). */
     private static final Pattern CHANGED_FROM_TO = Pattern.compile("^(?:User )?(.*?) changed from (.+?) to (.+?)\\s*$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    /** The webhook fields of messages the business sent from the WhatsApp Business app, and their array. */
-    static final java.util.Set<String> ECHO_FIELDS = java.util.Set.of("smb_message_echoes", "message_echoes");
+    /** The array of messages the business (or Meta's AI agent) sent, in any change that carries message events. */
     static final String MESSAGE_ECHOES = "message_echoes";
+    /** The field of the events that arrive while another app (Meta's business AI agent) holds the conversation. */
+    static final String STANDBY = "standby";
+    /** The webhook fields whose value carries messages, statuses or message echoes. */
+    static final java.util.Set<String> EVENT_FIELDS = java.util.Set.of("messages", "smb_message_echoes", MESSAGE_ECHOES, STANDBY);
 
     private final String verifyToken;
     private final int maxItems;
@@ -49,8 +52,7 @@ public final class MetaEvents {
     }
 
     public Map<String, Object> deliveryKey(JsonNode root) {
-        return IntakeItem.deliveryKey(WhatsAppMessages.textOrNull(
-                root.path("entry").path(0).path("changes").path(0).path("value").path("metadata").path("phone_number_id")));
+        return IntakeItem.deliveryKey(businessNumber(root.path("entry").path(0).path("changes").path(0).path("value")));
     }
 
     /**
@@ -62,7 +64,7 @@ public final class MetaEvents {
         java.util.LinkedHashSet<String> named = new java.util.LinkedHashSet<>();
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
-                String id = WhatsAppMessages.textOrNull(change.path("value").path("metadata").path("phone_number_id"));
+                String id = businessNumber(change.path("value"));
                 if (id != null) {
                     named.add(id);
                 }
@@ -88,9 +90,8 @@ public final class MetaEvents {
         int count = 0;
         for (JsonNode entry : root.path("entry")) {
             for (JsonNode change : entry.path("changes")) {
-                count += Math.max(1, change.path("value").path("messages").size()
-                        + change.path("value").path(USER_ID_UPDATE).size()
-                        + change.path("value").path("statuses").size() + change.path("value").path(MESSAGE_ECHOES).size());
+                JsonNode value = change.path("value");
+                count += Math.max(1, eventCount(value) + eventCount(value.path(STANDBY)));
             }
         }
         if (count > maxItems) {
@@ -108,49 +109,57 @@ public final class MetaEvents {
 
     private void readChange(JsonNode root, JsonNode entry, JsonNode change, List<Map<String, Object>> items) {
         JsonNode value = change.path("value");
-        String phoneNumberId = WhatsAppMessages.textOrNull(value.path("metadata").path("phone_number_id"));
-        if (USER_ID_UPDATE.equals(change.path("field").asText()) && value.path(USER_ID_UPDATE).isArray()) {
+        String field = change.path("field").asText();
+        String phoneNumberId = businessNumber(value);
+        int before = items.size();
+        if (USER_ID_UPDATE.equals(field) && value.path(USER_ID_UPDATE).isArray()) {
             readUserIdUpdates(root, entry, change, value, phoneNumberId, items);
-            return;
-        }
-        if (ECHO_FIELDS.contains(change.path("field").asText()) && value.path(MESSAGE_ECHOES).isArray()) {
-            readEchoes(root, entry, change, value, phoneNumberId, items);
-            return;
-        }
-        // Statuses come in a 'messages' change, alone or beside messages: each updates its message.
-        boolean hasStatuses = "messages".equals(change.path("field").asText()) && value.path("statuses").isArray()
-                && !value.path("statuses").isEmpty();
-        if (hasStatuses) {
-            for (JsonNode status : value.path("statuses")) {
-                Map<String, Object> item = MessageUpdates.metaStatus(status, phoneNumberId);
-                item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "statuses", status).toString());
-                items.add(item);
+        } else if (Handovers.FIELD.equals(field)) {
+            String payload = singleChangeDelivery(root, entry, change).toString();
+            for (Map<String, Object> note : Handovers.read(value, phoneNumberId)) {
+                note.put(IntakeItem.PAYLOAD, payload);
+                items.add(note);
             }
-            if (!value.path("messages").isArray()) {
-                return;
-            }
+        } else if (WhatsAppCalls.FIELD.equals(field)) {
+            readCalls(root, entry, change, value, phoneNumberId, items);
+        } else if (EVENT_FIELDS.contains(field)) {
+            // While another app (Meta's business AI agent) holds the conversation, its events come on standby,
+            // in value.standby (or, in some senders, in value itself).
+            JsonNode events = STANDBY.equals(field) && value.path(STANDBY).isObject() ? value.path(STANDBY) : value;
+            readEvents(root, entry, change, value, events, phoneNumberId, items);
         }
-        if (!"messages".equals(change.path("field").asText()) || !value.path("messages").isArray()) {
-            // statuses, template updates, ...: acknowledged, not stored
-            Map<String, Object> ignored = IntakeItem.create("meta", "meta." + change.path("field").asText("unknown"),
+        if (items.size() == before) {
+            // Nothing read for a lead: the route acknowledges the cases it names and keeps the others.
+            Map<String, Object> ignored = IntakeItem.create("meta", "meta." + (field.isEmpty() ? "unknown" : field),
                     IntakeItem.IGNORE);
             ignored.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
-            if (phoneNumberId == null) {
-                // An account-level change (account_update, message_template_status_update, ...): no business
-                // number, so kept whole (intake-store.camel.yaml keeps it as a dead letter, reason account-level).
-                ignored.put(IntakeItem.PAYLOAD, singleChangeDelivery(root, entry, change).toString());
-            }
+            ignored.put(IntakeItem.PAYLOAD, singleChangeDelivery(root, entry, change).toString());
             items.add(ignored);
-            return;
         }
-        Contacts contacts = new Contacts(value.path("contacts"));
-        for (JsonNode message : value.path("messages")) {
+    }
+
+    /**
+     * The message events of a change (messages, smb_message_echoes, message_echoes, standby): its statuses,
+     * messages and message echoes, whichever it carries, and the AI agent's conversation_context beside
+     * messages. events is where the arrays are (value, or value.standby).
+     */
+    private void readEvents(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, JsonNode events,
+                            String phoneNumberId, List<Map<String, Object>> items) {
+        for (JsonNode status : events.path("statuses")) {
+            Map<String, Object> item = MessageUpdates.metaStatus(status, phoneNumberId);
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "statuses", status).toString());
+            items.add(item);
+        }
+        Contacts contacts = new Contacts(events.path("contacts"));
+        String event = "meta." + change.path("field").asText();
+        Map<String, Object> firstMessage = null;
+        for (JsonNode message : events.path("messages")) {
             if (!message.isObject()) {
                 throw ApiException.badRequest("not a Meta WhatsApp webhook: each message must be an object");
             }
             if (MessageUpdates.isEditOrRevoke(message)) {
                 // Changes the original message: never a message of its own.
-                Map<String, Object> update = MessageUpdates.editOrRevoke(message, "meta", "meta", phoneNumberId);
+                Map<String, Object> update = MessageUpdates.editOrRevoke(message, "meta", event, phoneNumberId);
                 update.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "messages", message).toString());
                 items.add(update);
                 continue;
@@ -164,7 +173,7 @@ public final class MetaEvents {
             String fromUserId = WhatsAppMessages.textOrNull(message.path("from_user_id"));
             JsonNode contact = contacts.of(fromUserId, from);
             JsonNode paired = contact == null ? JSON.objectNode() : contact;
-            Map<String, Object> item = IntakeItem.create("meta", EVENT, IntakeItem.STORE_MESSAGE);
+            Map<String, Object> item = IntakeItem.create("meta", event, IntakeItem.STORE_MESSAGE);
             item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
             // from and wa_id are the full international number, digits only; either is omitted when withheld
             item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(from,
@@ -182,7 +191,69 @@ public final class MetaEvents {
             WhatsAppMessages.read(message, item);
             item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, contact, "messages", message).toString());
             items.add(item);
+            firstMessage = firstMessage == null ? item : firstMessage;
         }
+        readEchoes(root, entry, change, value, events, phoneNumberId, items);
+        if (firstMessage != null && events.path(Handovers.CONTEXT).isObject()) {
+            // The AI agent's summary beside the customer's messages: a note on their lead.
+            Map<String, Object> summary = Handovers.summaryNote(events.path(Handovers.CONTEXT), event + "." + Handovers.CONTEXT,
+                    phoneNumberId, JSON.textNode(String.valueOf(((java.time.OffsetDateTime) firstMessage.get(IntakeItem.SENT_AT))
+                            .toEpochSecond())));
+            if (summary != null) {
+                for (String identity : List.of(IntakeItem.RAW_PHONE, IntakeItem.BSUID, IntakeItem.PARENT_BSUID,
+                        IntakeItem.USERNAME, IntakeItem.CONTACT_NAME)) {
+                    summary.put(identity, firstMessage.get(identity));
+                }
+                summary.put(IntakeItem.PAYLOAD, singleChangeDelivery(root, entry, change).toString());
+                items.add(summary);
+            }
+        }
+    }
+
+    /**
+     * A calls change: each terminate event stores its call; the other events (connect, recordings, ...) and
+     * the call statuses of business-initiated calls are items named by their event for the route to decide.
+     */
+    private void readCalls(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, String phoneNumberId,
+                           List<Map<String, Object>> items) {
+        Contacts contacts = new Contacts(value.path("contacts"));
+        for (JsonNode call : value.path(WhatsAppCalls.FIELD)) {
+            if (!call.isObject()) {
+                throw ApiException.badRequest("not a Meta WhatsApp webhook: each call must be an object");
+            }
+            String callEvent = WhatsAppCalls.event(call);
+            Map<String, Object> item;
+            if (WhatsAppCalls.TERMINATE.equals(callEvent)) {
+                boolean business = "BUSINESS_INITIATED".equalsIgnoreCase(call.path("direction").asText(""));
+                String side = business ? "to" : "from";
+                JsonNode contact = contacts.of(WhatsAppMessages.textOrNull(call.path(side + "_user_id")),
+                        WhatsAppMessages.textOrNull(call.path(side)));
+                item = WhatsAppCalls.terminated(call, contact, phoneNumberId);
+            } else {
+                item = IntakeItem.create("meta", "meta." + WhatsAppCalls.FIELD + "." + callEvent, IntakeItem.IGNORE);
+                item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+            }
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, WhatsAppCalls.FIELD, call).toString());
+            items.add(item);
+        }
+        for (JsonNode status : value.path("statuses")) {
+            Map<String, Object> item = IntakeItem.create("meta", "meta." + WhatsAppCalls.FIELD + ".status", IntakeItem.IGNORE);
+            item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
+            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, "statuses", status).toString());
+            items.add(item);
+        }
+    }
+
+    /** The events an object holds, each an item. */
+    private static int eventCount(JsonNode events) {
+        return events.path("messages").size() + events.path(USER_ID_UPDATE).size() + events.path("statuses").size()
+                + events.path(MESSAGE_ECHOES).size() + events.path(WhatsAppCalls.FIELD).size();
+    }
+
+    /** A change's business number: metadata.phone_number_id, or recipient.phone_number_id (messaging_handovers). */
+    static String businessNumber(JsonNode value) {
+        String id = WhatsAppMessages.textOrNull(value.path("metadata").path("phone_number_id"));
+        return id != null ? id : WhatsAppMessages.textOrNull(value.path("recipient").path("phone_number_id"));
     }
 
     /**
@@ -268,24 +339,41 @@ public final class MetaEvents {
     }
 
     /**
-     * Replies the business sent from the WhatsApp Business app (coexistence): value.message_echoes[],
-     * 'from' the business number, 'to' the customer. Stored as outbound messages to the customer, through
-     * the same idempotent store as every message (deduplicated by wamid).
+     * Replies the business sent from the WhatsApp Business app (coexistence; smb_message_echoes, or
+     * message_echoes in any change), or that Meta's AI agent sent (standby): events.message_echoes[], 'to' the
+     * customer. Stored as outbound messages to the customer, through the same idempotent store as every
+     * message (deduplicated by wamid); an echoed edit or revoke updates the original, as the customer's own do.
+     * The AI agent's echo wraps its send request: {id, timestamp, message: {to, type, ...}}.
      */
-    private void readEchoes(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, String phoneNumberId,
-                            List<Map<String, Object>> items) {
-        for (JsonNode echo : value.path(MESSAGE_ECHOES)) {
-            if (!echo.isObject()) {
+    private void readEchoes(JsonNode root, JsonNode entry, JsonNode change, JsonNode value, JsonNode events,
+                            String phoneNumberId, List<Map<String, Object>> items) {
+        String event = "meta." + change.path("field").asText();
+        for (JsonNode given : events.path(MESSAGE_ECHOES)) {
+            if (!given.isObject()) {
                 throw ApiException.badRequest("not a Meta WhatsApp webhook: each message echo must be an object");
             }
-            Map<String, Object> item = IntakeItem.create("meta", "meta." + change.path("field").asText(), IntakeItem.STORE_MESSAGE);
+            JsonNode echo = given;
+            if (!given.has("type") && given.path("message").isObject()) {
+                ObjectNode flat = ((ObjectNode) given.path("message")).deepCopy();
+                flat.set("id", given.get("id"));
+                flat.set("timestamp", given.get("timestamp"));
+                echo = flat;
+            }
+            String payload = singleEventDelivery(root, entry, change, value, null, MESSAGE_ECHOES, given).toString();
+            if (MessageUpdates.isEditOrRevoke(echo)) {
+                Map<String, Object> update = MessageUpdates.editOrRevoke(echo, "meta", event, phoneNumberId);
+                update.put(IntakeItem.PAYLOAD, payload);
+                items.add(update);
+                continue;
+            }
+            Map<String, Object> item = IntakeItem.create("meta", event, IntakeItem.STORE_MESSAGE);
             item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
             item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(echo.path("to"))));
             item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(echo.path("to_user_id"))));
             item.put(IntakeItem.DIRECTION, "outbound");
             item.put(IntakeItem.GROUP_ID, WhatsAppMessages.textOrNull(echo.path("group_id")));
             WhatsAppMessages.read(echo, item);
-            item.put(IntakeItem.PAYLOAD, singleEventDelivery(root, entry, change, value, null, MESSAGE_ECHOES, echo).toString());
+            item.put(IntakeItem.PAYLOAD, payload);
             items.add(item);
         }
     }

@@ -47,12 +47,21 @@ final class WhatsAppMessages {
         item.put(IntakeItem.TYPE, textOr(message.path("type"), "unknown"));
         item.put(IntakeItem.TEXT, readableText(message));
         item.put(IntakeItem.MEDIA_URL, mediaUrl(message));
-        Instant now = Instant.now();
         Instant given = senderTime(message.path("timestamp"));
-        boolean believable = given != null && given.isAfter(EARLIEST) && !given.isAfter(now.plus(MAX_CLOCK_SKEW));
-        item.put(IntakeItem.SENT_AT, (believable ? given : now).atOffset(ZoneOffset.UTC));
+        boolean believable = believable(given);
+        item.put(IntakeItem.SENT_AT, (believable ? given : Instant.now()).atOffset(ZoneOffset.UTC));
         item.put(IntakeItem.SENDER_SENT_AT, believable || given == null || given.isAfter(LATEST_KEPT)
                 ? null : given.atOffset(ZoneOffset.UTC));
+    }
+
+    /** The sender's time when believable (see senderTime), else now. */
+    static OffsetDateTime believableTime(JsonNode timestamp) {
+        Instant given = senderTime(timestamp);
+        return (believable(given) ? given : Instant.now()).atOffset(ZoneOffset.UTC);
+    }
+
+    private static boolean believable(Instant given) {
+        return given != null && given.isAfter(EARLIEST) && !given.isAfter(Instant.now().plus(MAX_CLOCK_SKEW));
     }
 
     /**
@@ -132,6 +141,7 @@ final class WhatsAppMessages {
             // a late re-delivery of that reaction come back, and the summary reads both in their order.
             case "reaction" -> textOrNull(part.path("emoji")) == null ? "[reaction removed]" : null;
             case "contacts" -> label("contact", contactsText(part));
+            case "call" -> WhatsAppCalls.text(part);
             case "revoke" -> "[deleted message]";
             case "edit" -> label("edited", editedText(part));
             default -> null;
@@ -194,13 +204,11 @@ final class WhatsAppMessages {
             JsonNode reply = interactive.path("call_permission_reply");
             String response = textOrNull(reply.path("response"));
             String answer = "accept".equals(response) ? "accepted" : "reject".equals(response) ? "rejected" : response;
-            String term = null;
-            if (reply.path("is_permanent").asBoolean(false)) {
-                term = "permanent";
-            } else if (reply.path("is_permanent").isBoolean()) {
-                Instant until = senderTime(reply.path("expiration_timestamp"));
-                term = until == null ? "temporary" : "temporary, until " + until;
-            }
+            JsonNode permanent = reply.path("is_permanent");
+            Instant until = senderTime(reply.path("expiration_timestamp"));
+            // An expiry is written whenever given, whether or not is_permanent says the grant is temporary.
+            String term = permanent.asBoolean(false) ? "permanent"
+                    : join(permanent.isBoolean() ? "temporary" : null, until == null ? null : "until " + until);
             return label("call permission", join(answer, term));
         }
         return null;

@@ -42,7 +42,8 @@ class ApiContractAgreementTest {
         List<String> statuses = texts(doc.at("/components/schemas/LeadStatus/enum"));
         List<String> kinds = texts(doc.at("/components/schemas/NoteKind/enum"));
         assertEquals(List.of("new", "contacted", "qualified", "proposal", "won", "lost"), statuses);
-        assertEquals(List.of("daily_summary", "manual", "status_change", "merge", "identity_change"), kinds);
+        assertEquals(List.of("daily_summary", "manual", "status_change", "merge", "identity_change", "handover",
+                "ai_agent_summary"), kinds);
         // Java reads them from the same file, in its order.
         assertEquals(statuses, List.copyOf(ApiContract.LEAD_STATUSES));
         assertEquals(statuses, List.copyOf(LeadQueries.STATUSES));

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Test;
 /** Working a lead: the status workflow with optimistic concurrency, and manual notes. */
 class LeadWorkTest {
 
+    static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
+
     LeadlineApp app;
     String token;
     long lead;
@@ -39,8 +41,11 @@ class LeadWorkTest {
         String secret = Workspaces.unique("secret-");
         Workspaces.create(app, phoneNumberId, secret, token);
         String phone = Workspaces.newPhone();
+        // Two hours ago, but never before today's start in the workspace's time zone: the summaries below run today.
+        Instant startOfToday = LocalDate.now(JAKARTA).atStartOfDay(JAKARTA).toInstant();
+        Instant sentAt = Instant.now().minusSeconds(7200);
         new Webhooks(app, secret).kapso(Webhooks.received(phoneNumberId, Workspaces.unique("wamid.work"), phone, "Halo",
-                Instant.now().minusSeconds(7200).getEpochSecond()));
+                (sentAt.isBefore(startOfToday) ? startOfToday : sentAt).getEpochSecond()));
         lead = app.queryLong("SELECT id FROM lead WHERE phone = ?", phone);
     }
 

@@ -153,9 +153,16 @@ class DeadLetterRulesTest {
                 .putNull("parent_business_scoped_user_id");
         kept("identity change for no lead", t.kapso(IDENTITY_CHANGED, noLead), m15, "identity change for no known lead");
 
+        // An event leadline does not read (here a Meta field with a customer's preference in it) is kept, not dropped.
+        String m16 = Workspaces.unique("unread");
+        ObjectNode unread = JSON.createObjectNode().put("field", "user_preferences");
+        unread.putObject("value").put("marker", m16).putObject("metadata").put("phone_number_id", t.phoneNumberId);
+        kept("an event leadline does not read", t.meta(metaDelivery(unread)), m16,
+                "event meta.user_preferences is not one leadline reads: kept whole");
+
         // Every reason the route declares is one of those observed: no rule goes untested.
         List<String> templates = reasonsInRoute();
-        assertEquals(16, templates.size(), "the dead-letter rules of intake-store.camel.yaml: " + templates);
+        assertEquals(17, templates.size(), "the dead-letter rules of intake-store.camel.yaml: " + templates);
         for (String template : templates) {
             Pattern reason = Pattern.compile(templateRegex(template));
             assertTrue(OBSERVED.values().stream().anyMatch(r -> reason.matcher(r).matches()),

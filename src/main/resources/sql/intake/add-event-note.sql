@@ -1,0 +1,6 @@
+-- A timeline note from a webhook event (a handover of the conversation, the AI agent's summary of it),
+-- added once per event on the customer's lead by intake_add_event_note (V16). Answers 'notesAdded' or
+-- 'duplicates'.
+SELECT intake_add_event_note(:#workspaceId, :#dedupKey, CAST(:#phone AS text), CAST(:#bsuid AS text),
+                             CAST(:#parentBsuid AS text), CAST(:#username AS text), CAST(:#contactName AS text),
+                             :#noteKind, :#text, CAST(:#sentAt AS timestamptz), :#source)
