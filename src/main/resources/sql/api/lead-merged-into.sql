@@ -1,4 +1,4 @@
--- For a lead id that GET /api/leads/{id} did not find: the lead it was merged into (issue 11: a merge
+-- For a lead id that GET /api/leads/{id} did not find: the lead it was merged into (a merge
 -- deletes the absorbed lead and records it in lead_merge), followed along later merges to the lead that
 -- holds it now (one column: the lead id itself); no row when it was never merged in the caller's workspace.
 WITH RECURSIVE chain (lead_id, depth) AS (

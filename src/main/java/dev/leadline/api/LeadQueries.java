@@ -128,7 +128,7 @@ public final class LeadQueries {
 
     /**
      * The lead as read; when there is none, a 404 whose detail names the lead it was merged into, if it
-     * was (issue 11: the absorbed lead's row is deleted, its messages and notes moved).
+     * was (a merge: the absorbed lead's row is deleted, its messages and notes moved).
      */
     public Map<String, Object> requireLeadOrMerge(Map<String, Object> lead, Long mergedInto, long leadId) {
         if (lead == null && mergedInto != null) {

@@ -353,7 +353,7 @@ public final class RouteCheck {
 
     /**
      * What is wrong with the parametersCount of a statement in a classpath file: camel-sql binds that many
-     * values without asking PostgreSQL for the statement's parameters (issue 16), so it must be the file's count
+     * values without asking PostgreSQL for the statement's parameters, so it must be the file's count
      * of {@code :#} parameters, comments aside. Null when right, or not given.
      */
     static String parameterCountProblem(String uri) {

@@ -146,7 +146,7 @@ public final class Database extends ServiceSupport {
         // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
         // which a generic plan could only serve with a scan. Not on the daily run's lead-day connections:
         // their five statements are key lookups and upserts, and planning them afresh on every call was
-        // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (issue 16, BENCHMARKS.md §7). The same
+        // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (BENCHMARKS.md §7). The same
         // change measured nothing on the intake's connections, which keep custom plans.
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
                 + "; SET lock_timeout = " + lockTimeout.toMillis()

@@ -8,8 +8,8 @@ import org.apache.camel.Exchange;
 
 /**
  * Adds up what happened to each item of a delivery into the webhook's answer:
- * {@code {"stored", "duplicates", "conversationsUpdated", "identityChanged", "ignored", "deadLettered", "test"}}.
- * Each split exchange names its outcome in the {@code intakeOutcome} variable.
+ * {@code {"stored", "duplicates", "conversationsUpdated", "identityChanged", "ignored", "deadLettered", "test"}}, and
+ * any other outcome when it occurs (messagesUpdated, updatesPending, notesAdded). Each split exchange names its outcome in the {@code intakeOutcome} variable.
  */
 public final class IntakeTally implements AggregationStrategy {
 

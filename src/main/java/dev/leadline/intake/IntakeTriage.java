@@ -45,8 +45,8 @@ public final class IntakeTriage {
     /**
      * Which workspace the item is for. A Meta delivery's changes may each name another business number
      * (signers, from WebhookSignature.verifyMetaAmong): each item is routed by its own phone_number_id, and
-     * trusted only for a workspace whose secret verified the delivery (the hardening rule; RELIABILITY.md
-     * issue 9 finding 1). Fills in which secret verified it (so that a replay writes only into that
+     * trusted only for a workspace whose secret verified the delivery (the hardening rule; RELIABILITY.md,
+     * delivery routing). Fills in which secret verified it (so that a replay writes only into that
      * workspace), the routing verdict, and for a trusted item its workspaceId and the workspace's default
      * country (for its phones).
      *

@@ -224,8 +224,7 @@ public final class MetaEvents {
             String callEvent = WhatsAppCalls.event(call);
             Map<String, Object> item;
             if (WhatsAppCalls.TERMINATE.equals(callEvent)) {
-                boolean business = "BUSINESS_INITIATED".equalsIgnoreCase(call.path("direction").asText(""));
-                String side = business ? "to" : "from";
+                String side = WhatsAppCalls.customerSide(call);
                 JsonNode contact = contacts.of(WhatsAppMessages.textOrNull(call.path(side + "_user_id")),
                         WhatsAppMessages.textOrNull(call.path(side)));
                 item = WhatsAppCalls.terminated(call, contact, phoneNumberId);

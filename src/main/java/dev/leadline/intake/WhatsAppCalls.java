@@ -30,8 +30,8 @@ final class WhatsAppCalls {
      * inbound), 'to' of one the business made (outbound); its time the call's start where given.
      */
     static Map<String, Object> terminated(JsonNode call, JsonNode contact, String phoneNumberId) {
-        boolean business = "BUSINESS_INITIATED".equalsIgnoreCase(call.path("direction").asText(""));
-        String side = business ? "to" : "from";
+        boolean business = businessInitiated(call);
+        String side = customerSide(call);
         Map<String, Object> item = IntakeItem.create("meta", "meta." + FIELD + "." + TERMINATE, IntakeItem.STORE_MESSAGE);
         item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
         item.put(IntakeItem.DIRECTION, business ? "outbound" : "inbound");
@@ -58,6 +58,15 @@ final class WhatsAppCalls {
         return item;
     }
 
+    /** Which of the call's from / to is the customer: 'to' of a call the business made, else 'from'. */
+    static String customerSide(JsonNode call) {
+        return businessInitiated(call) ? "to" : "from";
+    }
+
+    private static boolean businessInitiated(JsonNode call) {
+        return "BUSINESS_INITIATED".equalsIgnoreCase(call.path("direction").asText(""));
+    }
+
     /**
      * "[call] 3 min 12 s" for a call that was answered (COMPLETED, or a duration given); otherwise "[missed call]"
      * for one the customer made, "[call] not answered" for one the business made.
@@ -66,7 +75,7 @@ final class WhatsAppCalls {
         long seconds = call.path("duration").asLong(0);
         boolean answered = "completed".equalsIgnoreCase(call.path("status").asText("")) || seconds > 0;
         if (!answered) {
-            return "BUSINESS_INITIATED".equalsIgnoreCase(call.path("direction").asText("")) ? "[call] not answered" : "[missed call]";
+            return businessInitiated(call) ? "[call] not answered" : "[missed call]";
         }
         return seconds > 0 ? "[call] " + duration(seconds) : "[call]";
     }

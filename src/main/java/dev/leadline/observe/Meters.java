@@ -46,7 +46,7 @@ public final class Meters {
     /**
      * camel-micrometer converts a timer endpoint's action (start, stop) from text on every call. Camel's enum
      * converter first looks for a converter of that enum's own, and the miss walks the whole converter
-     * registry: 8.6% of the daily run's service CPU (issue 16, BENCHMARKS.md §7). With one of its own, the
+     * registry: 8.6% of the daily run's service CPU (BENCHMARKS.md §7). With one of its own, the
      * lookup is a hit. Case-insensitive, as Camel's enum converter is.
      */
     public static void convertTimerActions(CamelContext context) {
