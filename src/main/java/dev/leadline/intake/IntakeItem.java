@@ -75,6 +75,11 @@ public final class IntakeItem {
     public static final String STATUS = "status";
     public static final String ERROR_CODE = "errorCode";
     public static final String ERROR_TITLE = "errorTitle";
+    /**
+     * What the signed body says that X-Webhook-Event (unsigned) contradicts, e.g. "its message status is sent";
+     * null when they agree. Such an item is kept as a dead letter, never applied.
+     */
+    public static final String CONTRADICTION = "contradiction";
     /** An add-note item (Handovers): the kind of timeline note it writes, its content in TEXT, at SENT_AT. */
     public static final String NOTE_KIND = "noteKind";
 
@@ -93,7 +98,7 @@ public final class IntakeItem {
     /** Every field the SQL files name, present (null until read), so that none is missing. */
     private static final String[] FIELDS = {SOURCE, EVENT, ACTION, REASON, PHONE_NUMBER_ID, WORKSPACE_ID, RAW_PHONE,
         ARRIVAL, PHONE, RAW_WHATSAPP_ID, BSUID, PARENT_BSUID, USERNAME, PREVIOUS_BSUID, PREVIOUS_PARENT_BSUID, RAW_PREVIOUS_PHONE, PREVIOUS_PHONE,
-        IDENTITY_NOTE, IDENTITY_ORIGIN, CONTACT_NAME, GROUP_ID, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
+        IDENTITY_NOTE, IDENTITY_ORIGIN, CONTRADICTION, CONTACT_NAME, GROUP_ID, CONVERSATION_ID, CONVERSATION_STATUS, WAMID, DIRECTION, TYPE, TEXT, MEDIA_URL, SENT_AT,
         PAYLOAD, DEDUP_KEY, TEXT_TRUNCATED, SENDER_SENT_AT, VERIFIED_BY, VERIFIED_WORKSPACE_ID, VERIFIED_PHONE_NUMBER_ID};
 
     private IntakeItem() {

@@ -198,14 +198,25 @@ public final class KapsoEvents {
             return update;
         }
         if (MESSAGE_STATUS_EVENTS.contains(event)) {
+            // The status is the signed body's own; the header only names it where the body has none.
             Map<String, Object> status = MessageUpdates.kapsoStatus(message, event, phoneNumberId(body));
             status.put(IntakeItem.PAYLOAD, body.toString());
+            String named = event.substring(event.lastIndexOf('.') + 1);
+            if (!named.equals(status.get(IntakeItem.STATUS))) {
+                status.put(IntakeItem.CONTRADICTION, "its message status is " + status.get(IntakeItem.STATUS));
+            }
             return status;
         }
         if (event.equals(RECEIVED) || event.equals(SENT)) {
             item.put(IntakeItem.ACTION, IntakeItem.STORE_MESSAGE);
             WhatsAppMessages.read(body.path("message"), item);
-            item.put(IntakeItem.DIRECTION, event.equals(SENT) ? "outbound" : "inbound");
+            // The direction is the signed body's own (message.kapso.direction); the header names it where the body has none.
+            String named = event.equals(SENT) ? "outbound" : "inbound";
+            String signed = WhatsAppMessages.textOrNull(message.path("kapso").path("direction"));
+            if (signed != null && !signed.equals(named)) {
+                item.put(IntakeItem.CONTRADICTION, "its message.kapso.direction is " + signed);
+            }
+            item.put(IntakeItem.DIRECTION, signed != null ? signed : named);
             item.put(IntakeItem.GROUP_ID, firstText(message.path("group_id"), conversation.path("group_id")));
         } else if (CONVERSATION_STATUSES.containsKey(event)) {
             item.put(IntakeItem.ACTION, IntakeItem.UPDATE_CONVERSATION);
@@ -225,6 +236,7 @@ public final class KapsoEvents {
         item.put(IntakeItem.PAYLOAD, body.toString());
         item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId(body));
         item.put(IntakeItem.IDENTITY_ORIGIN, "Kapso " + IDENTITY_CHANGED);
+        item.put(IntakeItem.SENT_AT, WhatsAppMessages.believableTime(body.path("timestamp")));
         item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(contact.path("business_scoped_user_id"))));
         item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(
                 WhatsAppMessages.textOrNull(contact.path("parent_business_scoped_user_id"))));

@@ -31,8 +31,9 @@ final class MessageUpdates {
     }
 
     /**
-     * Kapso's status event: the status is the event's last word; the failure's error and the time come from
-     * the message's errors or its last kapso.statuses[] entry, where present.
+     * Kapso's status event: the status is the signed body's, its last kapso.statuses[] entry's, else
+     * kapso.status; only a body with neither takes the event's last word (X-Webhook-Event, unsigned). The
+     * failure's error and the time come from the message's errors or that last entry, where present.
      */
     static Map<String, Object> kapsoStatus(JsonNode message, String event, String phoneNumberId) {
         JsonNode statuses = message.path("kapso").path("statuses");
@@ -40,7 +41,8 @@ final class MessageUpdates {
         JsonNode time = last.path("timestamp").isMissingNode() ? message.path("kapso").path("status_timestamp") : last.path("timestamp");
         Map<String, Object> item = update("kapso", event, STATUS, WhatsAppMessages.textOrNull(message.path("id")),
                 phoneNumberId, time);
-        item.put(IntakeItem.STATUS, event.substring(event.lastIndexOf('.') + 1));
+        String signed = WhatsAppMessages.textOrNull(last.path("status"));
+        item.put(IntakeItem.STATUS, signed != null ? signed : event.substring(event.lastIndexOf('.') + 1));
         JsonNode error = message.path("errors").path(0);
         readError(error.isMissingNode() ? last.path("errors").path(0) : error, item);
         return item;

@@ -6,8 +6,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,8 +21,6 @@ public final class MetaEvents {
     static final String USER_CHANGED_USER_ID = "user_changed_user_id";
     /** The webhook field with the structured old-to-new BSUID mapping (§4). */
     static final String USER_ID_UPDATE = "user_id_update";
-    /** A system message's body: "User <name> changed from <old> to <new>" (older ones without "User "). */
-    private static final Pattern CHANGED_FROM_TO = Pattern.compile("^(?:User )?(.*?) changed from (.+?) to (.+?)\\s*$");
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     /** The array of messages the business (or Meta's AI agent) sent, in any change that carries message events. */
     static final String MESSAGE_ECHOES = "message_echoes";
@@ -257,9 +253,11 @@ public final class MetaEvents {
 
     /**
      * user_changed_number: 'from' is the old phone, system.wa_id the new one, system.user_id the new BSUID.
-     * user_changed_user_id: system.user_id is the new BSUID; the old one is only in the body's text
-     * (system.previous_user_id in some third-party code: taken first when there). Other system messages
-     * are acknowledged. The event's key is its message id.
+     * user_changed_user_id: system.user_id is the new BSUID; the old one is system.previous_user_id (some
+     * third-party code), else the message's from_user_id when it is not the new one, else, in Meta's own
+     * documented shape, only in the body's text. The structured fields come first: the text holds the
+     * customer's display name, which they choose. Other system messages are items the route names. The
+     * event's key is its message id, its time the message's.
      */
     private Map<String, Object> readSystemMessage(JsonNode root, JsonNode entry, JsonNode change, JsonNode value,
                                                   JsonNode message, String phoneNumberId) {
@@ -276,21 +274,21 @@ public final class MetaEvents {
         String wamid = WhatsAppMessages.textOrNull(message.path("id"));
         item.put(IntakeItem.DEDUP_KEY, wamid == null ? null : "meta:" + wamid);
         item.put(IntakeItem.IDENTITY_ORIGIN, "WhatsApp " + systemType);
-        Matcher told = CHANGED_FROM_TO.matcher(WhatsAppMessages.textOr(system.path("body"), ""));
-        boolean parsed = told.matches();
-        item.put(IntakeItem.CONTACT_NAME, parsed && !told.group(1).isBlank() ? told.group(1).trim() : null);
+        item.put(IntakeItem.SENT_AT, WhatsAppMessages.believableTime(message.path("timestamp")));
+        ChangedFromTo told = ChangedFromTo.read(WhatsAppMessages.textOr(system.path("body"), ""));
+        item.put(IntakeItem.CONTACT_NAME, told.name());
         String from = WhatsAppMessages.textOrNull(message.path("from"));
         String newBsuid = CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(system.path("user_id")),
-                numberChanged || !parsed ? null : told.group(3));
+                numberChanged ? null : told.to());
         // The message's own from_user_id may be the old BSUID or already the new one.
         String fromUserId = WhatsAppMessages.textOrNull(message.path("from_user_id"));
         String otherUserId = fromUserId == null || fromUserId.trim().equals(newBsuid) ? null : fromUserId;
         item.put(IntakeItem.BSUID, newBsuid);
         item.put(IntakeItem.PARENT_BSUID, CustomerIdentities.bsuid(WhatsAppMessages.textOrNull(system.path("parent_user_id"))));
         if (numberChanged) {
-            item.put(IntakeItem.RAW_PREVIOUS_PHONE, CustomerIdentities.internationalDigits(from, parsed ? told.group(2) : null));
+            item.put(IntakeItem.RAW_PREVIOUS_PHONE, CustomerIdentities.internationalDigits(from, told.from()));
             item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(WhatsAppMessages.textOrNull(system.path("wa_id")),
-                    WhatsAppMessages.textOrNull(system.path("new_wa_id")), parsed ? told.group(3) : null));
+                    WhatsAppMessages.textOrNull(system.path("new_wa_id")), told.to()));
             item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
                     WhatsAppMessages.textOrNull(system.path("previous_user_id")), otherUserId));
         } else {
@@ -298,9 +296,39 @@ public final class MetaEvents {
             item.put(IntakeItem.RAW_PHONE, CustomerIdentities.internationalDigits(
                     WhatsAppMessages.textOrNull(system.path("wa_id")), from));
             item.put(IntakeItem.PREVIOUS_BSUID, CustomerIdentities.bsuid(
-                    WhatsAppMessages.textOrNull(system.path("previous_user_id")), parsed ? told.group(2) : null, otherUserId));
+                    WhatsAppMessages.textOrNull(system.path("previous_user_id")), otherUserId, told.from()));
         }
         return item;
+    }
+
+    /**
+     * A system message's body, "User <name> changed from <old> to <new>" (older ones without "User "),
+     * read from its end: the last " changed from ", then the last " to " after it. The name comes first and
+     * is the customer's to choose, so a name holding " changed from X to " cannot move where the old and
+     * new values are read. Plain index searches: linear in the body, whatever it holds. Nulls when it is
+     * not of that form.
+     */
+    record ChangedFromTo(String name, String from, String to) {
+
+        private static final String CHANGED_FROM = " changed from ";
+        private static final String TO = " to ";
+
+        static ChangedFromTo read(String body) {
+            String text = body.strip();
+            int changed = text.lastIndexOf(CHANGED_FROM);
+            int to = text.lastIndexOf(TO);
+            if (changed < 0 || to < changed + CHANGED_FROM.length()) {
+                return new ChangedFromTo(null, null, null);
+            }
+            String name = text.substring(0, changed);
+            name = name.startsWith("User ") ? name.substring("User ".length()) : name;
+            return new ChangedFromTo(name.isBlank() ? null : name.strip(),
+                    blankToNull(text.substring(changed + CHANGED_FROM.length(), to)), blankToNull(text.substring(to + TO.length())));
+        }
+
+        private static String blankToNull(String value) {
+            return value.isBlank() ? null : value.strip();
+        }
     }
 
     /**
@@ -317,6 +345,7 @@ public final class MetaEvents {
             Map<String, Object> item = IntakeItem.create("meta", "meta." + USER_ID_UPDATE, IntakeItem.CHANGE_IDENTITY);
             item.put(IntakeItem.PHONE_NUMBER_ID, phoneNumberId);
             item.put(IntakeItem.IDENTITY_ORIGIN, "WhatsApp " + USER_ID_UPDATE);
+            item.put(IntakeItem.SENT_AT, WhatsAppMessages.believableTime(update.path("timestamp")));
             String current = WhatsAppMessages.textOrNull(update.path("user_id").path("current"));
             String waId = WhatsAppMessages.textOrNull(update.path("wa_id"));
             item.put(IntakeItem.BSUID, CustomerIdentities.bsuid(current));

@@ -116,7 +116,7 @@ class DeadLetterRulesTest {
 
         String m9 = Workspaces.unique("status");
         ObjectNode status = Webhooks.received(t.phoneNumberId, null, "081234567010", m9, now);
-        kept("status without the message's id", t.kapso("whatsapp.message.delivered", status), m9,
+        kept("status without the message's id", t.kapso("whatsapp.message.delivered", Webhooks.ours(status, "delivered")), m9,
                 "message status without the message's id");
 
         String m10 = Workspaces.unique("conversation");
@@ -153,6 +153,11 @@ class DeadLetterRulesTest {
                 .putNull("parent_business_scoped_user_id");
         kept("identity change for no lead", t.kapso(IDENTITY_CHANGED, noLead), m15, "identity change for no known lead");
 
+        String m17 = Workspaces.unique("contradiction");
+        kept("header contradicting the signed body", t.webhooks.kapso("whatsapp.message.sent", bytes(Webhooks.received(
+                t.phoneNumberId, Workspaces.unique("wamid.c"), "081234567014", m17, now))), m17,
+                "X-Webhook-Event whatsapp.message.sent contradicts the signed body: its message.kapso.direction is inbound");
+
         // An event leadline does not read (here a Meta field with a customer's preference in it) is kept, not dropped.
         String m16 = Workspaces.unique("unread");
         ObjectNode unread = JSON.createObjectNode().put("field", "user_preferences");
@@ -162,7 +167,7 @@ class DeadLetterRulesTest {
 
         // Every reason the route declares is one of those observed: no rule goes untested.
         List<String> templates = reasonsInRoute();
-        assertEquals(17, templates.size(), "the dead-letter rules of intake-store.camel.yaml: " + templates);
+        assertEquals(18, templates.size(), "the dead-letter rules of intake-store.camel.yaml: " + templates);
         for (String template : templates) {
             Pattern reason = Pattern.compile(templateRegex(template));
             assertTrue(OBSERVED.values().stream().anyMatch(r -> reason.matcher(r).matches()),

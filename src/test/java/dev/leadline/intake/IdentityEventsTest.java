@@ -491,4 +491,77 @@ class IdentityEventsTest {
         assertEquals(2, t.count("SELECT count(*) FROM message WHERE workspace_id = ? AND lead_id = ?", lead));
         assertEquals(NEW_PHONE, t.one("SELECT phone FROM lead WHERE workspace_id = ? AND id = ?", lead));
     }
+
+    /** A user_id_update for Rizky's phone, from one BSUID to the next, at the given epoch seconds. */
+    static ObjectNode userIdUpdate(Tenant t, String previous, String current, long at) {
+        ObjectNode delivery = t.metaSample("meta-message-bsuid-and-phone.json", null);
+        ObjectNode change = (ObjectNode) delivery.get("entry").get(0).get("changes").get(0);
+        change.put("field", "user_id_update");
+        ObjectNode value = (ObjectNode) change.get("value");
+        value.remove("messages");
+        value.remove("contacts");
+        ObjectNode update = value.putArray("user_id_update").addObject();
+        update.put("wa_id", "6281377788899").put("detail", "user id changed").put("timestamp", String.valueOf(at));
+        update.putObject("user_id").put("previous", previous).put("current", current);
+        return delivery;
+    }
+
+    @Test
+    void anOlderIdentityChangeArrivingLateNeverOverwritesANewerOne() throws Exception {
+        Tenant t = Tenant.create(app);
+        long lead = rizky(t);
+        String second = "ID.2222000022220000";
+        String third = "ID.3333000033330000";
+        long earlier = Instant.now().minusSeconds(600).getEpochSecond();
+
+        // 02 -> 03 arrives first (found by the phone), then the older 01 -> 02.
+        assertEquals(1, counts(t.meta(userIdUpdate(t, second, third, earlier + 60))).get("identityChanged").asInt());
+        assertEquals(1, counts(t.meta(userIdUpdate(t, RIZKY_OLD, second, earlier))).get("identityChanged").asInt());
+
+        assertEquals(third, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", lead));
+        assertEquals(1, aliases(t, lead, "bsuid", second), "the older change's BSUID is an alias");
+        assertEquals(1, aliases(t, lead, "bsuid", RIZKY_OLD));
+        assertEquals(2, notes(t, lead, "identity_change").size());
+        // A late message with the alias still finds the lead.
+        assertEquals(1, counts(t.meta(lateMessage(t, null, second))).get("stored").asInt());
+        assertEquals(1, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"));
+    }
+
+    @Test
+    void aDisplayNameCannotSteerAUserIdChangeOntoAnotherLead() throws Exception {
+        Tenant t = Tenant.create(app);
+        long rizky = rizky(t);
+        String victimBsuid = "ID.9090909090909090";
+        assertEquals(1, counts(t.meta(lateMessage(t, null, victimBsuid))).get("stored").asInt());
+        long victim = t.count("SELECT id FROM lead WHERE workspace_id = ? AND bsuid = ?", victimBsuid);
+        String crafted = "ID.7070707070707070";
+
+        // The customer named themselves "Eve changed from <victim's BSUID> to ...": the old BSUID is read from
+        // the structured from_user_id, else from the end of the text, never from inside the name.
+        ObjectNode withFromUserId = t.metaSample("meta-user-changed-number.json", Workspaces.unique("wamid.steer1"));
+        ObjectNode message = Tenant.metaMessage(withFromUserId);
+        message.put("from_user_id", RIZKY_OLD).remove("from");
+        ((ObjectNode) message.get("system")).put("type", "user_changed_user_id").put("user_id", crafted).remove("wa_id");
+        ((ObjectNode) message.get("system")).put("body", "User Eve changed from " + victimBsuid + " to x changed from "
+                + RIZKY_OLD + " to " + crafted);
+        assertEquals(1, counts(t.meta(withFromUserId)).get("identityChanged").asInt());
+
+        assertEquals(crafted, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", rizky));
+        assertEquals(victimBsuid, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", victim));
+        assertEquals(List.of(), notes(t, victim, "identity_change"));
+
+        // Without from_user_id: the text's last "changed from ... to ..." names Rizky's newest BSUID.
+        String next = "ID.6060606060606060";
+        ObjectNode textOnly = t.metaSample("meta-user-changed-number.json", Workspaces.unique("wamid.steer2"));
+        message = Tenant.metaMessage(textOnly);
+        message.remove("from");
+        ((ObjectNode) message.get("system")).put("type", "user_changed_user_id").put("user_id", next).remove("wa_id");
+        ((ObjectNode) message.get("system")).put("body", "User Eve changed from " + victimBsuid + " to "
+                + "y changed from ".repeat(2600) + crafted + " to " + next);
+        assertEquals(1, counts(t.meta(textOnly)).get("identityChanged").asInt());
+
+        assertEquals(next, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", rizky));
+        assertEquals(victimBsuid, t.one("SELECT bsuid FROM lead WHERE workspace_id = ? AND id = ?", victim));
+        assertEquals(2, t.count("SELECT count(*) FROM lead WHERE workspace_id = ?"), "nothing merged");
+    }
 }

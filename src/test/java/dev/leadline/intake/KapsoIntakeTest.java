@@ -163,7 +163,8 @@ class KapsoIntakeTest {
 
         JsonNode conversationCounts = json(kapso.kapso("whatsapp.conversation.ended", ended.toString().getBytes(StandardCharsets.UTF_8)));
         HttpResponse<String> unknown = kapso.kapso("whatsapp.contact.marketing_preference_changed", ended.toString().getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> delivered = kapso.kapso("whatsapp.message.delivered", message.toString().getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> delivered = kapso.kapso("whatsapp.message.delivered",
+                Webhooks.ours(message.deepCopy(), "delivered").toString().getBytes(StandardCharsets.UTF_8));
 
         assertEquals(1, conversationCounts.get("conversationsUpdated").asInt());
         assertEquals("ended", app.queryString("SELECT status FROM conversation WHERE kapso_id = ?", "conv-" + phone));

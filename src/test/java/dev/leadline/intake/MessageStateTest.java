@@ -144,7 +144,8 @@ class MessageStateTest {
 
     void send(String wamid, String phone, String text, long epoch, boolean inbound) throws Exception {
         ObjectNode event = Webhooks.received(tenant.phoneNumberId, wamid, phone, text, epoch);
-        HttpResponse<String> response = tenant.kapso(inbound ? Webhooks.RECEIVED : "whatsapp.message.sent", event);
+        HttpResponse<String> response = inbound ? tenant.kapso(Webhooks.RECEIVED, event)
+                : tenant.kapso("whatsapp.message.sent", Webhooks.ours(event, "sent"));
         assertEquals(200, response.statusCode(), response.body());
         assertEquals(1, JSON.readTree(response.body()).get("stored").asInt(), response.body());
     }

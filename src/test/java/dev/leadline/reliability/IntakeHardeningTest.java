@@ -262,14 +262,15 @@ class IntakeHardeningTest {
         String received = Workspaces.unique("wamid.contract.in");
         String sent = Workspaces.unique("wamid.contract.out");
         ObjectNode in = Webhooks.received(a.phoneNumberId(), received, phone, "halo", now());
-        ObjectNode out = Webhooks.received(a.phoneNumberId(), sent, phone, "balas", now());
+        ObjectNode out = Webhooks.ours(Webhooks.received(a.phoneNumberId(), sent, phone, "balas", now()), "sent");
 
         assertEquals(1, json(kapso(a.secret(), bytes(in), "X-Webhook-Event", Webhooks.RECEIVED)).get("stored").asInt());
         assertEquals(1, json(kapso(a.secret(), bytes(out), "X-Webhook-Event", "whatsapp.message.sent")).get("stored").asInt());
         for (String status : new String[] {"delivered", "read", "failed"}) {
-            HttpResponse<String> r = kapso(a.secret(), bytes(out), "X-Webhook-Event", "whatsapp.message." + status);
+            // Each status event carries its status in the signed body, as Kapso sends it.
+            HttpResponse<String> r = kapso(a.secret(), bytes(Webhooks.ours(out.deepCopy(), status)), "X-Webhook-Event",
+                    "whatsapp.message." + status);
             assertEquals(200, r.statusCode(), r.body());
-            // Issue 12 point 9: each status updates the message (delivered, read, then failed: each later in the order).
             assertEquals(1, json(r).get("messagesUpdated").asInt(), r.body());
             assertEquals(status, app.queryString("SELECT status FROM message WHERE wamid = ?", sent));
         }
@@ -286,6 +287,38 @@ class IntakeHardeningTest {
         // A batch's type is signed: a header that contradicts it is refused.
         ObjectNode batch = Webhooks.batch(Webhooks.received(a.phoneNumberId(), Workspaces.unique("wamid.contract.b"), phone, "x", now()));
         assertJsonError(kapso(a.secret(), bytes(batch), "X-Webhook-Event", "whatsapp.message.sent"), 400, "bad_request", "contradicts");
+    }
+
+    // --- The signed body decides: a header cannot change a status or a direction -----------------------
+
+    @Test
+    void aReSignedSentBodyUnderAnotherEventHeaderChangesNothingAndIsKeptWithTheReason() throws Exception {
+        String phone = Workspaces.newPhone();
+        String sent = Workspaces.unique("wamid.m1.out");
+        byte[] out = bytes(Webhooks.ours(Webhooks.received(a.phoneNumberId(), sent, phone, "balas", now()), "sent"));
+        assertEquals(1, json(kapso(a.secret(), out, "X-Webhook-Event", "whatsapp.message.sent")).get("stored").asInt());
+
+        // The same signed bytes, re-posted as "failed": the body says sent.
+        JsonNode forged = json(kapso(a.secret(), out, "X-Webhook-Event", "whatsapp.message.failed"));
+        assertEquals(1, forged.get("deadLettered").asInt(), forged.toString());
+        assertEquals(null, app.queryString("SELECT status FROM message WHERE wamid = ?", sent), "the status is untouched");
+        assertEquals("X-Webhook-Event whatsapp.message.failed contradicts the signed body: its message status is sent",
+                app.queryString("SELECT reason FROM dead_letter WHERE payload LIKE ? AND event = ?", "%" + sent + "%",
+                        "whatsapp.message.failed"));
+        // A genuine read later still applies: failed was never set.
+        JsonNode read = json(kapso(a.secret(), bytes(Webhooks.ours(JSON.readTree(out).deepCopy(), "read")), "X-Webhook-Event",
+                "whatsapp.message.read"));
+        assertEquals(1, read.get("messagesUpdated").asInt(), read.toString());
+        assertEquals("read", app.queryString("SELECT status FROM message WHERE wamid = ?", sent));
+
+        // A customer's message posted as "sent": the body's direction is inbound; nothing stored as ours.
+        String in = Workspaces.unique("wamid.m1.in");
+        JsonNode asSent = json(kapso(a.secret(), bytes(Webhooks.received(a.phoneNumberId(), in, phone, "halo", now())),
+                "X-Webhook-Event", "whatsapp.message.sent"));
+        assertEquals(1, asSent.get("deadLettered").asInt(), asSent.toString());
+        assertEquals(0, messages(in));
+        assertEquals("X-Webhook-Event whatsapp.message.sent contradicts the signed body: its message.kapso.direction is inbound",
+                app.queryString("SELECT reason FROM dead_letter WHERE payload LIKE ?", "%" + in + "%"));
     }
 
     // --- Low 10: events without a message id are kept once -------------------------------------------

@@ -55,7 +55,7 @@ class DailySummaryTest {
         ObjectNode event = Webhooks.received(phoneNumberId, Workspaces.unique("wamid.sum"), phone, text, epoch(day, localTime));
         ((ObjectNode) event.get("conversation").get("kapso")).put("contact_name", "Budi");
         HttpResponse<String> response = webhooks.kapso(inbound ? Webhooks.RECEIVED : "whatsapp.message.sent",
-                event.toString().getBytes(StandardCharsets.UTF_8));
+                (inbound ? event : Webhooks.ours(event, "sent")).toString().getBytes(StandardCharsets.UTF_8));
         assertEquals(200, response.statusCode(), response.body());
     }
 

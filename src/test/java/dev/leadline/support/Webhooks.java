@@ -65,6 +65,15 @@ public final class Webhooks {
     }
 
     /**
+     * The event as Kapso sends one of the business's messages: direction outbound and the given status
+     * (sent, delivered, read, failed) in the signed body, which decides both.
+     */
+    public static ObjectNode ours(ObjectNode event, String status) {
+        ((ObjectNode) event.get("message").get("kapso")).put("direction", "outbound").put("status", status);
+        return event;
+    }
+
+    /**
      * A Kapso v2 received message (from the contract's BSUID sample) with the customer's identities as
      * given: a null phone, BSUID, parent BSUID or username is sent as null.
      */
