@@ -369,8 +369,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("kapsoKeys")
-    public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey) {
-        return new KapsoKeys(keyEncryptionKey);
+    public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey,
+                               @PropertyInject(value = "catchup.previous-key-encryption-key", defaultValue = "") String previousKey,
+                               @PropertyInject(value = "db.url", defaultValue = "") String dbUrl) {
+        // Empty db.url: the embedded demo database (as Database.isEmbedded), the one place the demo key may seal keys.
+        return new KapsoKeys(keyEncryptionKey.strip(), previousKey.strip(), dbUrl.isBlank());
     }
 
     @BindToRegistry("kapsoHistory")
