@@ -24,8 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * POST /api/admin/dead-letters/replay: every not-yet-replayed dead letter of one reason, each through the
- * single replay's route and on its own, answered with what became of them. A bulk replay matches letters
- * of every workspace, so each test uses a reason no other test of this class (its own service) uses.
+ * single replay's route and on its own, in the background: 202 with the run, whose record (GET its Location)
+ * says what became of them. A bulk replay matches letters of every workspace, so each test uses a reason no
+ * other test of this class (its own service) uses.
  *
  * <p>The letters are inserted the way the intake before issue 11 kept them: IntakeTriage gave every message
  * without a phone (or with a phone it could not use) such a reason even when it carried a BSUID, and kept
@@ -97,10 +98,28 @@ class BulkReplayTest {
         return app.call("POST", "/api/admin/dead-letters/replay", body, ADMIN);
     }
 
+    /** The run a bulk replay started (202, Location), followed to its end: its record, completed. */
+    static JsonNode bulkRun(String body) throws Exception {
+        HttpResponse<String> started = bulk(body);
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode run = JSON.readTree(started.body());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertEquals("/api/admin/dead-letters/replay-runs/" + run.get("id").asLong(), location);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.get("status").asText().equals("running")) {
+            assertTrue(System.nanoTime() < deadline, "the run ends: " + run);
+            Thread.sleep(50);
+            HttpResponse<String> polled = app.call("GET", location, null, ADMIN);
+            assertEquals(200, polled.statusCode(), polled.body());
+            run = JSON.readTree(polled.body());
+        }
+        assertEquals("completed", run.get("status").asText(), run.toString());
+        assertNotNull(run.get("finishedAt").textValue(), run.toString());
+        return run;
+    }
+
     static JsonNode bulkOk(String reason) throws Exception {
-        HttpResponse<String> response = bulk(JSON.createObjectNode().put("reason", reason).toString());
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode counts = JSON.readTree(response.body());
+        JsonNode counts = bulkRun(JSON.createObjectNode().put("reason", reason).toString());
         assertEquals(reason, counts.get("reason").asText());
         assertEquals(counts.get("matched").asInt(), counts.get("replayed").asInt() + counts.get("stillDeadLettered").asInt()
                 + counts.get("refused").asInt() + counts.get("failed").asInt(), "every matched letter is counted once: " + counts);
@@ -245,9 +264,8 @@ class BulkReplayTest {
             letters.add(keepKapso(reason, w, w.phoneNumberId(), "+62812345670O1", "ID." + Workspaces.unique("9"), null));
         }
 
-        HttpResponse<String> limited = bulk("{\"reason\": \"" + reason + "\", \"limit\": 102}");
-        assertEquals(200, limited.statusCode(), limited.body());
-        JsonNode counts = JSON.readTree(limited.body());
+        JsonNode counts = bulkRun("{\"reason\": \"" + reason + "\", \"limit\": 102}");
+        assertEquals(102, counts.get("limit").asInt(), counts.toString());
         assertEquals(102, counts.get("matched").asInt(), counts.toString());
         assertEquals(102, counts.get("replayed").asInt(), counts.toString());
         assertTrue(counts.get("limitReached").asBoolean());
@@ -264,12 +282,105 @@ class BulkReplayTest {
     }
 
     @Test
+    void aBulkReplayAnswersAtOnceAndItsRecordFollowsItsProgressToTheEnd() throws Exception {
+        String reason = "customer phone number too short";
+        Workspace w = workspace();
+        int letters = 400;
+        for (int i = 0; i < letters; i++) {
+            keepKapso(reason, w, w.phoneNumberId(), "+6281", "ID." + Workspaces.unique("5"), null);
+        }
+
+        long before = System.nanoTime();
+        HttpResponse<String> started = bulk("{\"reason\": \"" + reason + "\"}");
+        long answeredMillis = (System.nanoTime() - before) / 1_000_000;
+
+        // The answer comes before the letters are replayed, not after: the run goes on in the background.
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode run = JSON.readTree(started.body());
+        assertEquals("running", run.get("status").asText(), run.toString());
+        assertEquals(reason, run.get("reason").asText());
+        assertTrue(run.get("matched").asInt() < letters, run.toString());
+        assertTrue(run.get("finishedAt").isNull(), run.toString());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        // Its progress is in the record, page by page, and never goes back.
+        int seen = run.get("matched").asInt();
+        boolean sawProgress = false;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.get("status").asText().equals("running")) {
+            assertTrue(System.nanoTime() < deadline, "the run ends: " + run);
+            Thread.sleep(20);
+            run = JSON.readTree(app.call("GET", location, null, ADMIN).body());
+            int matched = run.get("matched").asInt();
+            assertTrue(matched >= seen, matched + " after " + seen);
+            sawProgress |= run.get("status").asText().equals("running") && matched > 0 && matched < letters;
+            seen = matched;
+        }
+        assertEquals("completed", run.get("status").asText(), run.toString());
+        assertEquals(letters, run.get("matched").asInt(), run.toString());
+        assertEquals(letters, run.get("replayed").asInt(), run.toString());
+        assertTrue(sawProgress, "a poll saw the run part way: " + run);
+        assertEquals(letters, app.queryLong("SELECT count(*) FROM lead WHERE workspace_id = ?", w.id()));
+        System.out.printf("bulk replay of %d letters: answered in %d ms%n", letters, answeredMillis);
+    }
+
+    @Test
+    void oneRunPerReasonAtATimeA409NamesTheRunningOneAndADeadOneIsClosed() throws Exception {
+        String reason = "unknown phone_number_id " + Workspaces.unique("");
+        Workspace w = workspace();
+        long letter = keepKapso(reason, w, w.phoneNumberId(), null, "ID." + Workspaces.unique("4001"), null);
+        // A run of the reason that another instance is running.
+        long running = app.queryLong("INSERT INTO dead_letter_replay_run (reason) VALUES (?) RETURNING id", reason);
+
+        HttpResponse<String> refused = bulk("{\"reason\": \"" + reason + "\"}");
+
+        assertEquals(409, refused.statusCode(), refused.body());
+        JsonNode conflict = JSON.readTree(refused.body());
+        assertEquals("conflict", conflict.get("error").asText());
+        assertEquals(running, conflict.get("runId").asLong(), refused.body());
+        assertTrue(conflict.get("detail").asText().contains("/api/admin/dead-letters/replay-runs/" + running), refused.body());
+        assertNull(replayedAt(letter), "nothing was replayed");
+        assertEquals(1, app.queryLong("SELECT count(*) FROM dead_letter_replay_run WHERE reason = ?", reason));
+        // Another reason is not held up by it.
+        assertEquals(0, bulkOk(reason + " (another)").get("matched").asInt());
+
+        // That instance died: no progress for longer than admin.replay-stale-run-seconds. The next request closes
+        // its run as interrupted and starts its own.
+        app.queryLong("UPDATE dead_letter_replay_run SET heartbeat_at = now() - interval '1 hour' WHERE id = ? RETURNING id", running);
+        JsonNode run = bulkOk(reason);
+        assertEquals(1, run.get("replayed").asInt(), run.toString());
+        assertEquals("interrupted", app.queryString("SELECT status FROM dead_letter_replay_run WHERE id = ?", running));
+        JsonNode dead = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + running, null, ADMIN).body());
+        assertEquals("interrupted", dead.get("status").asText(), dead.toString());
+        assertFalse(dead.get("error").asText().isBlank(), dead.toString());
+    }
+
+    @Test
+    void aRunThatIsNotThereIs404AndABadIdIs400() throws Exception {
+        HttpResponse<String> missing = app.call("GET", "/api/admin/dead-letters/replay-runs/999999999", null, ADMIN);
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertEquals("not_found", JSON.readTree(missing.body()).get("error").asText());
+        HttpResponse<String> bad = app.call("GET", "/api/admin/dead-letters/replay-runs/x", null, ADMIN);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals(401, app.call("GET", "/api/admin/dead-letters/replay-runs/1", null, "wrong").statusCode());
+    }
+
+    @Test
     void theOpenApiDocumentDeclaresTheBulkReplayAndItsCounts() throws Exception {
         JsonNode doc = JSON.readTree(app.get("/api/openapi.json", null).body());
         JsonNode operation = doc.at("/paths/~1api~1admin~1dead-letters~1replay/post");
-        assertTrue(operation.at("/responses/200/content/application~1json/schema/$ref").asText().endsWith("BulkReplayCounts"),
+        assertTrue(operation.at("/responses/202/content/application~1json/schema/$ref").asText().endsWith("BulkReplayRun"),
+                operation.toString());
+        assertTrue(operation.at("/responses/202/headers").has("Location"), operation.toString());
+        assertTrue(operation.at("/responses/409/content/application~1json/schema/$ref").asText().endsWith("RunConflictError"),
                 operation.toString());
         assertTrue(operation.path("responses").has("400"), operation.toString());
+        JsonNode poll = doc.at("/paths/~1api~1admin~1dead-letters~1replay-runs~1{id}/get");
+        assertTrue(poll.at("/responses/200/content/application~1json/schema/$ref").asText().endsWith("BulkReplayRun"), poll.toString());
+        JsonNode run = doc.at("/components/schemas/BulkReplayRun/properties");
+        for (String field : List.of("id", "status", "error", "limit", "startedAt", "heartbeatAt", "finishedAt")) {
+            assertTrue(run.has(field), field + " in " + run);
+        }
+        assertTrue(doc.at("/components/schemas/BulkReplayRun/allOf").toString().contains("BulkReplayCounts"), run.toString());
         JsonNode counts = doc.at("/components/schemas/BulkReplayCounts/properties");
         for (String field : List.of("reason", "matched", "replayed", "stillDeadLettered", "refused", "failed", "limitReached",
                 "intake", "problems")) {
