@@ -3,10 +3,12 @@ package dev.leadline.admin;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -78,6 +80,9 @@ public final class BulkReplay implements AggregationStrategy {
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The runs this instance has open: what a stop leaves unfinished (see {@link InterruptedReplays}). */
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
 
     /** {"reason": "...", "limit": n}: the reason exactly as the dead letters show it; limit optional, 1 or more. */
     public Progress start(Map<String, Object> request) {
@@ -168,6 +173,16 @@ public final class BulkReplay implements AggregationStrategy {
                     runningRunId == null ? Map.of() : Map.of("runId", runningRunId));
         }
         progress.runId = runId;
+        active.add(runId);
+    }
+
+    /** The run's record is closed (or could not be): it is no longer this instance's to close at a stop. */
+    public void finished(Progress progress) {
+        active.remove(progress.runId);
+    }
+
+    Set<Long> activeRunIds() {
+        return Set.copyOf(active);
     }
 
     /**
@@ -209,6 +224,14 @@ public final class BulkReplay implements AggregationStrategy {
                     progress.runId);
             progress.more = false;
         }
+    }
+
+    /** The parameters of close-stale-replay-runs.sql for a polled run. */
+    public Map<String, Object> polled(long runId) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("runId", runId);
+        params.put("reason", null);
+        return params;
     }
 
     /** A run's record as the API answers it (get-replay-run.sql): intake and problems as JSON; 404 when there is none. */

@@ -9,15 +9,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -352,6 +357,62 @@ class BulkReplayTest {
         JsonNode dead = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + running, null, ADMIN).body());
         assertEquals("interrupted", dead.get("status").asText(), dead.toString());
         assertFalse(dead.get("error").asText().isBlank(), dead.toString());
+        assertFalse(dead.get("finishedAt").isNull(), dead.toString());
+
+        // A poll of a run whose process died ends too, without another request of its reason.
+        long orphan = app.queryLong("INSERT INTO dead_letter_replay_run (reason, heartbeat_at) VALUES (?, now() - interval '1 hour') "
+                + "RETURNING id", reason + " (orphan)");
+        JsonNode polled = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + orphan, null, ADMIN).body());
+        assertEquals("interrupted", polled.get("status").asText(), polled.toString());
+        // One still reporting progress is left running.
+        long alive = app.queryLong("INSERT INTO dead_letter_replay_run (reason) VALUES (?) RETURNING id", reason + " (alive)");
+        JsonNode running2 = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + alive, null, ADMIN).body());
+        assertEquals("running", running2.get("status").asText(), running2.toString());
+        app.queryLong("UPDATE dead_letter_replay_run SET status = 'failed' WHERE id = ? RETURNING id", alive);
+    }
+
+    @Test
+    void aStopDuringARunClosesItsRecordAsInterrupted() throws Exception {
+        // A database that outlives the service, to read the record after the stop.
+        try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(LeadlineApp.freshDataDir())
+                .setCleanDataDirectory(true).start()) {
+            LeadlineApp stopping = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of("admin.token", ADMIN,
+                    "db.url", database.getJdbcUrl("postgres", "postgres"), "db.user", "postgres", "db.password", "",
+                    "catchup.key-encryption-key", LeadlineApp.TEST_KEY_ENCRYPTION_KEY, "summaries.enabled", "false",
+                    "catchup.scheduled", "false", "catchup.on-start", "false", "demo.enabled", "true"));
+            long runId;
+            try {
+                LeadlineApp before = app;
+                app = stopping;
+                try {
+                    String reason = "customer phone number cut short";
+                    Workspace w = workspace();
+                    // More letters than the stop's grace (camel.main.shutdown-timeout, 5 s in tests) can replay.
+                    for (int i = 0; i < 3000; i++) {
+                        keepKapso(reason, w, w.phoneNumberId(), "+6281", "ID." + Workspaces.unique("3"), null);
+                    }
+                    HttpResponse<String> started = bulk("{\"reason\": \"" + reason + "\"}");
+                    assertEquals(202, started.statusCode(), started.body());
+                    runId = JSON.readTree(started.body()).get("id").asLong();
+                    while (app.queryLong("SELECT matched FROM dead_letter_replay_run WHERE id = ?", runId) == 0) {
+                        Thread.sleep(20);
+                    }
+                } finally {
+                    app = before;
+                }
+            } finally {
+                stopping.close();
+            }
+            try (Connection c = database.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, error, finished_at IS NOT NULL, matched FROM dead_letter_replay_run "
+                         + "WHERE id = " + runId)) {
+                assertTrue(rs.next());
+                assertEquals("interrupted", rs.getString(1), "matched " + rs.getInt(4) + " of 3000");
+                assertEquals("the service stopped during the run", rs.getString(2));
+                assertTrue(rs.getBoolean(3));
+                assertTrue(rs.getInt(4) < 3000, "cut off part way: " + rs.getInt(4));
+            }
+        }
     }
 
     @Test
