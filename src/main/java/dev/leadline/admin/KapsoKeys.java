@@ -58,7 +58,7 @@ public final class KapsoKeys {
             if (keyEncryptionKey == null || keyEncryptionKey.length() < MIN_KEY_ENCRYPTION_KEY) {
                 throw new IllegalArgumentException(setting + " needs at least " + MIN_KEY_ENCRYPTION_KEY + " characters");
             }
-            byte[] derived = sha256("".getBytes(StandardCharsets.UTF_8), keyEncryptionKey.getBytes(StandardCharsets.UTF_8));
+            byte[] derived = sha256(keyEncryptionKey.getBytes(StandardCharsets.UTF_8));
             // A hash of the derived key under a label of its own: it names the key, and opens nothing.
             String id = HexFormat.of().formatHex(sha256("leadline-kapso-key-id:".getBytes(StandardCharsets.UTF_8), derived), 0, 6);
             return new Sealer(new SecretKeySpec(derived, "AES"), id);
@@ -247,11 +247,13 @@ public final class KapsoKeys {
         }
     }
 
-    private static byte[] sha256(byte[] label, byte[] value) {
+    private static byte[] sha256(byte[]... parts) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(label);
-            return digest.digest(value);
+            for (byte[] part : parts) {
+                digest.update(part);
+            }
+            return digest.digest();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
