@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import dev.leadline.admin.AdminAuth;
 import dev.leadline.admin.BulkReplay;
 import dev.leadline.admin.DeadLetterReplay;
+import dev.leadline.admin.InterruptedReplays;
 import dev.leadline.admin.KapsoKeys;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
@@ -187,6 +188,10 @@ public class LeadlineConfiguration implements CamelConfiguration {
         SummaryRunTally tally = new SummaryRunTally(summaryProgressEvery);
         context.getRegistry().bind("summaryRunTally", tally);
         context.addService(new InterruptedRuns(dataSource, tally), true, true);
+        // The same for bulk dead-letter replays: the runs a stop cuts off are closed at once.
+        BulkReplay bulkReplay = new BulkReplay();
+        context.getRegistry().bind("bulkReplay", bulkReplay);
+        context.addService(new InterruptedReplays(dataSource, bulkReplay), true, true);
 
         // The scheduled jobs' Quartz schedulers, clustered on this database (one instance fires each time),
         // one per job: an instance with a job switched off does not start its scheduler, so that it never
@@ -358,19 +363,17 @@ public class LeadlineConfiguration implements CamelConfiguration {
         return new DeadLetterReplay();
     }
 
-    @BindToRegistry("bulkReplay")
-    public BulkReplay bulkReplay() {
-        return new BulkReplay();
-    }
-
     @BindToRegistry("workspaceRequests")
     public WorkspaceRequests workspaceRequests() {
         return new WorkspaceRequests();
     }
 
     @BindToRegistry("kapsoKeys")
-    public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey) {
-        return new KapsoKeys(keyEncryptionKey);
+    public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey,
+                               @PropertyInject(value = "catchup.previous-key-encryption-key", defaultValue = "") String previousKey,
+                               @PropertyInject(value = "db.url", defaultValue = "") String dbUrl) {
+        // Empty db.url: the embedded demo database (as Database.isEmbedded), the one place the demo key may seal keys.
+        return new KapsoKeys(keyEncryptionKey.strip(), previousKey.strip(), dbUrl.isBlank());
     }
 
     @BindToRegistry("kapsoHistory")

@@ -3,12 +3,17 @@ package dev.leadline.admin;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadline.web.ApiException;
+import dev.leadline.web.Conflict;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.JsonRequests;
 import dev.leadline.web.LogSafe;
@@ -23,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * out of the dead letters yet, each through the single replay's route, independently (a refused or
  * failed letter is counted and the next one replayed). The letters are read a page of ids at a time, in
  * id order, so that no more than one page is held, and each letter's payload is read only when it is
- * replayed. As the split's aggregation strategy it counts each letter's outcome into the request's
- * {@link Progress} (the bulkReplay variable).
+ * replayed. As the split's aggregation strategy it counts each letter's outcome into the run's
+ * {@link Progress} (the bulkReplay variable), which its record (dead_letter_replay_run) takes after every
+ * page: the request answers 202 at once, and GET /api/admin/dead-letters/replay-runs/{id} follows the run.
  */
 public final class BulkReplay implements AggregationStrategy {
 
@@ -41,6 +47,8 @@ public final class BulkReplay implements AggregationStrategy {
     public static final class Progress {
         final String reason;
         final Integer limit;
+        /** Its record's id, once opened. */
+        long runId;
         /** Letters kept after the request began are not part of it: the run ends. */
         final OffsetDateTime receivedUntil = OffsetDateTime.now(ZoneOffset.UTC);
         long afterId;
@@ -61,7 +69,20 @@ public final class BulkReplay implements AggregationStrategy {
         public boolean isMore() {
             return more;
         }
+
+        public long getRunId() {
+            return runId;
+        }
+
+        public String getReason() {
+            return reason;
+        }
     }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** The runs this instance has open: what a stop leaves unfinished (see {@link InterruptedReplays}). */
+    private final Set<Long> active = ConcurrentHashMap.newKeySet();
 
     /** {"reason": "...", "limit": n}: the reason exactly as the dead letters show it; limit optional, 1 or more. */
     public Progress start(Map<String, Object> request) {
@@ -141,18 +162,84 @@ public final class BulkReplay implements AggregationStrategy {
         return done == null ? letter : done;
     }
 
-    /** The answer: what the run matched and what became of each letter. */
-    public Map<String, Object> answer(Progress progress) {
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("reason", progress.reason);
-        answer.put("matched", progress.matched);
-        answer.put("replayed", progress.replayed);
-        answer.put("stillDeadLettered", progress.stillDeadLettered);
-        answer.put("refused", progress.refused);
-        answer.put("failed", progress.failed);
-        answer.put("limitReached", progress.limit != null && progress.matched >= progress.limit);
-        answer.put("intake", progress.intake);
-        answer.put("problems", progress.problems);
-        return answer;
+    /**
+     * The run's record opened (runId), else a run of the same reason was running (runningRunId): 409 with its
+     * id, to follow instead of replaying the same letters twice at the same time.
+     */
+    public void requireOpened(Progress progress, Long runId, Long runningRunId) {
+        if (runId == null) {
+            throw new Conflict("a bulk replay of the reason \"" + progress.reason + "\" is already running"
+                    + (runningRunId == null ? "" : ": follow GET /api/admin/dead-letters/replay-runs/" + runningRunId),
+                    runningRunId == null ? Map.of() : Map.of("runId", runningRunId));
+        }
+        progress.runId = runId;
+        active.add(runId);
+    }
+
+    /** The run's record is closed (or could not be): it is no longer this instance's to close at a stop. */
+    public void finished(Progress progress) {
+        active.remove(progress.runId);
+    }
+
+    Set<Long> activeRunIds() {
+        return Set.copyOf(active);
+    }
+
+    /**
+     * The parameters of the run's statements (insert-replay-run.sql, update-replay-run.sql): what it has matched
+     * so far and what became of each letter, with its status (running, or completed or failed at its end).
+     */
+    public Map<String, Object> record(Progress progress, String status, String error) {
+        Map<String, Object> record = new LinkedHashMap<>();
+        synchronized (progress) {
+            record.put("runId", progress.runId);
+            record.put("reason", progress.reason);
+            record.put("limit", progress.limit);
+            record.put("status", status);
+            record.put("finished", !"running".equals(status));
+            record.put("error", error);
+            record.put("matched", progress.matched);
+            record.put("replayed", progress.replayed);
+            record.put("stillDeadLettered", progress.stillDeadLettered);
+            record.put("refused", progress.refused);
+            record.put("failed", progress.failed);
+            record.put("limitReached", progress.limit != null && progress.matched >= progress.limit);
+            try {
+                record.put("intake", JSON.writeValueAsString(progress.intake));
+                record.put("problems", JSON.writeValueAsString(progress.problems));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return record;
+    }
+
+    /**
+     * update-replay-run.sql answered nothing: the record was closed meanwhile (interrupted, for want of progress),
+     * perhaps a new run of the reason opened: this one stops after its page.
+     */
+    public void closedMeanwhile(Progress progress, Object updated) {
+        if (updated == null && progress.more) {
+            LOG.warn("Bulk replay run {} stops: its record was closed meanwhile (no progress for admin.replay-stale-run-seconds)",
+                    progress.runId);
+            progress.more = false;
+        }
+    }
+
+    /** The parameters of close-stale-replay-runs.sql for a polled run. */
+    public Map<String, Object> polled(long runId) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("runId", runId);
+        params.put("reason", null);
+        return params;
+    }
+
+    /** A run's record as the API answers it (get-replay-run.sql): intake and problems as JSON; 404 when there is none. */
+    public Map<String, Object> run(@Body Map<String, Object> row) throws JsonProcessingException {
+        ApiException.requireFound(row, "no such bulk replay run");
+        Map<String, Object> run = new LinkedHashMap<>(row);
+        run.put("intake", JSON.readTree(String.valueOf(row.get("intake"))));
+        run.put("problems", JSON.readTree(String.valueOf(row.get("problems"))));
+        return run;
     }
 }

@@ -9,23 +9,29 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * POST /api/admin/dead-letters/replay: every not-yet-replayed dead letter of one reason, each through the
- * single replay's route and on its own, answered with what became of them. A bulk replay matches letters
- * of every workspace, so each test uses a reason no other test of this class (its own service) uses.
+ * single replay's route and on its own, in the background: 202 with the run, whose record (GET its Location)
+ * says what became of them. A bulk replay matches letters of every workspace, so each test uses a reason no
+ * other test of this class (its own service) uses.
  *
  * <p>The letters are inserted the way the intake before issue 11 kept them: IntakeTriage gave every message
  * without a phone (or with a phone it could not use) such a reason even when it carried a BSUID, and kept
@@ -97,10 +103,28 @@ class BulkReplayTest {
         return app.call("POST", "/api/admin/dead-letters/replay", body, ADMIN);
     }
 
+    /** The run a bulk replay started (202, Location), followed to its end: its record, completed. */
+    static JsonNode bulkRun(String body) throws Exception {
+        HttpResponse<String> started = bulk(body);
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode run = JSON.readTree(started.body());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        assertEquals("/api/admin/dead-letters/replay-runs/" + run.get("id").asLong(), location);
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.get("status").asText().equals("running")) {
+            assertTrue(System.nanoTime() < deadline, "the run ends: " + run);
+            Thread.sleep(50);
+            HttpResponse<String> polled = app.call("GET", location, null, ADMIN);
+            assertEquals(200, polled.statusCode(), polled.body());
+            run = JSON.readTree(polled.body());
+        }
+        assertEquals("completed", run.get("status").asText(), run.toString());
+        assertNotNull(run.get("finishedAt").textValue(), run.toString());
+        return run;
+    }
+
     static JsonNode bulkOk(String reason) throws Exception {
-        HttpResponse<String> response = bulk(JSON.createObjectNode().put("reason", reason).toString());
-        assertEquals(200, response.statusCode(), response.body());
-        JsonNode counts = JSON.readTree(response.body());
+        JsonNode counts = bulkRun(JSON.createObjectNode().put("reason", reason).toString());
         assertEquals(reason, counts.get("reason").asText());
         assertEquals(counts.get("matched").asInt(), counts.get("replayed").asInt() + counts.get("stillDeadLettered").asInt()
                 + counts.get("refused").asInt() + counts.get("failed").asInt(), "every matched letter is counted once: " + counts);
@@ -245,9 +269,8 @@ class BulkReplayTest {
             letters.add(keepKapso(reason, w, w.phoneNumberId(), "+62812345670O1", "ID." + Workspaces.unique("9"), null));
         }
 
-        HttpResponse<String> limited = bulk("{\"reason\": \"" + reason + "\", \"limit\": 102}");
-        assertEquals(200, limited.statusCode(), limited.body());
-        JsonNode counts = JSON.readTree(limited.body());
+        JsonNode counts = bulkRun("{\"reason\": \"" + reason + "\", \"limit\": 102}");
+        assertEquals(102, counts.get("limit").asInt(), counts.toString());
         assertEquals(102, counts.get("matched").asInt(), counts.toString());
         assertEquals(102, counts.get("replayed").asInt(), counts.toString());
         assertTrue(counts.get("limitReached").asBoolean());
@@ -264,12 +287,161 @@ class BulkReplayTest {
     }
 
     @Test
+    void aBulkReplayAnswersAtOnceAndItsRecordFollowsItsProgressToTheEnd() throws Exception {
+        String reason = "customer phone number too short";
+        Workspace w = workspace();
+        int letters = 400;
+        for (int i = 0; i < letters; i++) {
+            keepKapso(reason, w, w.phoneNumberId(), "+6281", "ID." + Workspaces.unique("5"), null);
+        }
+
+        long before = System.nanoTime();
+        HttpResponse<String> started = bulk("{\"reason\": \"" + reason + "\"}");
+        long answeredMillis = (System.nanoTime() - before) / 1_000_000;
+
+        // The answer comes before the letters are replayed, not after: the run goes on in the background.
+        assertEquals(202, started.statusCode(), started.body());
+        JsonNode run = JSON.readTree(started.body());
+        assertEquals("running", run.get("status").asText(), run.toString());
+        assertEquals(reason, run.get("reason").asText());
+        assertTrue(run.get("matched").asInt() < letters, run.toString());
+        assertTrue(run.get("finishedAt").isNull(), run.toString());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        // Its progress is in the record, page by page, and never goes back.
+        int seen = run.get("matched").asInt();
+        boolean sawProgress = false;
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (run.get("status").asText().equals("running")) {
+            assertTrue(System.nanoTime() < deadline, "the run ends: " + run);
+            Thread.sleep(20);
+            run = JSON.readTree(app.call("GET", location, null, ADMIN).body());
+            int matched = run.get("matched").asInt();
+            assertTrue(matched >= seen, matched + " after " + seen);
+            sawProgress |= run.get("status").asText().equals("running") && matched > 0 && matched < letters;
+            seen = matched;
+        }
+        assertEquals("completed", run.get("status").asText(), run.toString());
+        assertEquals(letters, run.get("matched").asInt(), run.toString());
+        assertEquals(letters, run.get("replayed").asInt(), run.toString());
+        assertTrue(sawProgress, "a poll saw the run part way: " + run);
+        assertEquals(letters, app.queryLong("SELECT count(*) FROM lead WHERE workspace_id = ?", w.id()));
+        System.out.printf("bulk replay of %d letters: answered in %d ms%n", letters, answeredMillis);
+    }
+
+    @Test
+    void oneRunPerReasonAtATimeA409NamesTheRunningOneAndADeadOneIsClosed() throws Exception {
+        String reason = "unknown phone_number_id " + Workspaces.unique("");
+        Workspace w = workspace();
+        long letter = keepKapso(reason, w, w.phoneNumberId(), null, "ID." + Workspaces.unique("4001"), null);
+        // A run of the reason that another instance is running.
+        long running = app.queryLong("INSERT INTO dead_letter_replay_run (reason) VALUES (?) RETURNING id", reason);
+
+        HttpResponse<String> refused = bulk("{\"reason\": \"" + reason + "\"}");
+
+        assertEquals(409, refused.statusCode(), refused.body());
+        JsonNode conflict = JSON.readTree(refused.body());
+        assertEquals("conflict", conflict.get("error").asText());
+        assertEquals(running, conflict.get("runId").asLong(), refused.body());
+        assertTrue(conflict.get("detail").asText().contains("/api/admin/dead-letters/replay-runs/" + running), refused.body());
+        assertNull(replayedAt(letter), "nothing was replayed");
+        assertEquals(1, app.queryLong("SELECT count(*) FROM dead_letter_replay_run WHERE reason = ?", reason));
+        // Another reason is not held up by it.
+        assertEquals(0, bulkOk(reason + " (another)").get("matched").asInt());
+
+        // That instance died: no progress for longer than admin.replay-stale-run-seconds. The next request closes
+        // its run as interrupted and starts its own.
+        app.queryLong("UPDATE dead_letter_replay_run SET heartbeat_at = now() - interval '1 hour' WHERE id = ? RETURNING id", running);
+        JsonNode run = bulkOk(reason);
+        assertEquals(1, run.get("replayed").asInt(), run.toString());
+        assertEquals("interrupted", app.queryString("SELECT status FROM dead_letter_replay_run WHERE id = ?", running));
+        JsonNode dead = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + running, null, ADMIN).body());
+        assertEquals("interrupted", dead.get("status").asText(), dead.toString());
+        assertFalse(dead.get("error").asText().isBlank(), dead.toString());
+        assertFalse(dead.get("finishedAt").isNull(), dead.toString());
+
+        // A poll of a run whose process died ends too, without another request of its reason.
+        long orphan = app.queryLong("INSERT INTO dead_letter_replay_run (reason, heartbeat_at) VALUES (?, now() - interval '1 hour') "
+                + "RETURNING id", reason + " (orphan)");
+        JsonNode polled = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + orphan, null, ADMIN).body());
+        assertEquals("interrupted", polled.get("status").asText(), polled.toString());
+        // One still reporting progress is left running.
+        long alive = app.queryLong("INSERT INTO dead_letter_replay_run (reason) VALUES (?) RETURNING id", reason + " (alive)");
+        JsonNode running2 = JSON.readTree(app.call("GET", "/api/admin/dead-letters/replay-runs/" + alive, null, ADMIN).body());
+        assertEquals("running", running2.get("status").asText(), running2.toString());
+        app.queryLong("UPDATE dead_letter_replay_run SET status = 'failed' WHERE id = ? RETURNING id", alive);
+    }
+
+    @Test
+    void aStopDuringARunClosesItsRecordAsInterrupted() throws Exception {
+        // A database that outlives the service, to read the record after the stop.
+        try (EmbeddedPostgres database = EmbeddedPostgres.builder().setDataDirectory(LeadlineApp.freshDataDir())
+                .setCleanDataDirectory(true).start()) {
+            LeadlineApp stopping = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of("admin.token", ADMIN,
+                    "db.url", database.getJdbcUrl("postgres", "postgres"), "db.user", "postgres", "db.password", "",
+                    "catchup.key-encryption-key", LeadlineApp.TEST_KEY_ENCRYPTION_KEY, "summaries.enabled", "false",
+                    "catchup.scheduled", "false", "catchup.on-start", "false", "demo.enabled", "true"));
+            long runId;
+            try {
+                LeadlineApp before = app;
+                app = stopping;
+                try {
+                    String reason = "customer phone number cut short";
+                    Workspace w = workspace();
+                    // More letters than the stop's grace (camel.main.shutdown-timeout, 5 s in tests) can replay.
+                    for (int i = 0; i < 3000; i++) {
+                        keepKapso(reason, w, w.phoneNumberId(), "+6281", "ID." + Workspaces.unique("3"), null);
+                    }
+                    HttpResponse<String> started = bulk("{\"reason\": \"" + reason + "\"}");
+                    assertEquals(202, started.statusCode(), started.body());
+                    runId = JSON.readTree(started.body()).get("id").asLong();
+                    while (app.queryLong("SELECT matched FROM dead_letter_replay_run WHERE id = ?", runId) == 0) {
+                        Thread.sleep(20);
+                    }
+                } finally {
+                    app = before;
+                }
+            } finally {
+                stopping.close();
+            }
+            try (Connection c = database.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT status, error, finished_at IS NOT NULL, matched FROM dead_letter_replay_run "
+                         + "WHERE id = " + runId)) {
+                assertTrue(rs.next());
+                assertEquals("interrupted", rs.getString(1), "matched " + rs.getInt(4) + " of 3000");
+                assertEquals("the service stopped during the run", rs.getString(2));
+                assertTrue(rs.getBoolean(3));
+                assertTrue(rs.getInt(4) < 3000, "cut off part way: " + rs.getInt(4));
+            }
+        }
+    }
+
+    @Test
+    void aRunThatIsNotThereIs404AndABadIdIs400() throws Exception {
+        HttpResponse<String> missing = app.call("GET", "/api/admin/dead-letters/replay-runs/999999999", null, ADMIN);
+        assertEquals(404, missing.statusCode(), missing.body());
+        assertEquals("not_found", JSON.readTree(missing.body()).get("error").asText());
+        HttpResponse<String> bad = app.call("GET", "/api/admin/dead-letters/replay-runs/x", null, ADMIN);
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertEquals(401, app.call("GET", "/api/admin/dead-letters/replay-runs/1", null, "wrong").statusCode());
+    }
+
+    @Test
     void theOpenApiDocumentDeclaresTheBulkReplayAndItsCounts() throws Exception {
         JsonNode doc = JSON.readTree(app.get("/api/openapi.json", null).body());
         JsonNode operation = doc.at("/paths/~1api~1admin~1dead-letters~1replay/post");
-        assertTrue(operation.at("/responses/200/content/application~1json/schema/$ref").asText().endsWith("BulkReplayCounts"),
+        assertTrue(operation.at("/responses/202/content/application~1json/schema/$ref").asText().endsWith("BulkReplayRun"),
+                operation.toString());
+        assertTrue(operation.at("/responses/202/headers").has("Location"), operation.toString());
+        assertTrue(operation.at("/responses/409/content/application~1json/schema/$ref").asText().endsWith("RunConflictError"),
                 operation.toString());
         assertTrue(operation.path("responses").has("400"), operation.toString());
+        JsonNode poll = doc.at("/paths/~1api~1admin~1dead-letters~1replay-runs~1{id}/get");
+        assertTrue(poll.at("/responses/200/content/application~1json/schema/$ref").asText().endsWith("BulkReplayRun"), poll.toString());
+        JsonNode run = doc.at("/components/schemas/BulkReplayRun/properties");
+        for (String field : List.of("id", "status", "error", "limit", "startedAt", "heartbeatAt", "finishedAt")) {
+            assertTrue(run.has(field), field + " in " + run);
+        }
+        assertTrue(doc.at("/components/schemas/BulkReplayRun/allOf").toString().contains("BulkReplayCounts"), run.toString());
         JsonNode counts = doc.at("/components/schemas/BulkReplayCounts/properties");
         for (String field : List.of("reason", "matched", "replayed", "stillDeadLettered", "refused", "failed", "limitReached",
                 "intake", "problems")) {

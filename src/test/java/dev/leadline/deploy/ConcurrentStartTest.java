@@ -47,6 +47,7 @@ class ConcurrentStartTest {
             Map<String, String> settings = Map.of(
                     "db.url", db.url, "db.user", db.user, "db.password", db.password,
                     "demo.enabled", "true", "summaries.enabled", "false",
+                    "catchup.key-encryption-key", LeadlineApp.TEST_KEY_ENCRYPTION_KEY,
                     // two instances on one server (CI's may be shared): small pools
                     "db.pool-size", "4", "db.intake-pool-size", "2", "db.streaming-pool-size", "2");
             CyclicBarrier together = new CyclicBarrier(2);

@@ -73,6 +73,7 @@ class WorkingDirectoryTest {
             env.put("DB_USER", System.getenv().getOrDefault("LEADLINE_TEST_DB_USER", "postgres"));
             env.put("DB_PASSWORD", System.getenv().getOrDefault("LEADLINE_TEST_DB_PASSWORD", ""));
             env.put("DEMO_ENABLED", "true");
+            env.put("CATCHUP_KEY_ENCRYPTION_KEY", LeadlineApp.TEST_KEY_ENCRYPTION_KEY);
         }
         Process service = builder.start();
         try {

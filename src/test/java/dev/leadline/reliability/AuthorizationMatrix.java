@@ -89,7 +89,9 @@ final class AuthorizationMatrix {
                 new Endpoint("POST", "/api/admin/workspaces/{id}/tokens", null),
                 new Endpoint("GET", "/api/admin/dead-letters", null),
                 new Endpoint("POST", "/api/admin/dead-letters/{id}/replay", null),
-                new Endpoint("POST", "/api/admin/dead-letters/replay", "{\"reason\": \"x\"}"));
+                new Endpoint("POST", "/api/admin/dead-letters/replay", "{\"reason\": \"x\"}"),
+                new Endpoint("GET", "/api/admin/dead-letters/replay-runs/{id}", null),
+                new Endpoint("POST", "/api/admin/kapso-keys/re-encrypt", null));
 
         for (Endpoint e : workspaceEndpoints) {
             long sub = e.path().contains("runs") ? bRun : bNote;

@@ -34,6 +34,8 @@ public final class LeadlineApp implements AutoCloseable {
     public static final String META_VERIFY_TOKEN = "meta-verify-token";
     /** The admin token of {@link #startWithAdmin()} (admin.token needs 32 characters or more). */
     public static final String ADMIN_TOKEN = "admin-token-for-tests-32-characters-long";
+    /** catchup.key-encryption-key wherever a test's database is external (the demo default is refused there). */
+    public static final String TEST_KEY_ENCRYPTION_KEY = "key-encryption-key-of-the-tests";
 
     private static LeadlineApp shared;
 
@@ -56,6 +58,8 @@ public final class LeadlineApp implements AutoCloseable {
             props.put("db.user", System.getenv().getOrDefault("LEADLINE_TEST_DB_USER", "postgres"));
             props.put("db.password", System.getenv().getOrDefault("LEADLINE_TEST_DB_PASSWORD", ""));
             props.put("demo.enabled", "true");
+            // an external database refuses the published demo key encryption key
+            props.put("catchup.key-encryption-key", TEST_KEY_ENCRYPTION_KEY);
         }
         props.putAll(overrides);
         main = Leadline.create(workingDir);
