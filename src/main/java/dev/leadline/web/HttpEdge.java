@@ -170,6 +170,9 @@ public final class HttpEdge implements StartupListener {
      * unhandled error with its stack trace and answered in plain text without the headers above.
      */
     private static boolean readablePath(HttpServerRequest request) {
+        if (request.path() == null) {
+            return true;
+        }
         try {
             HttpUtils.normalizePath(request.path());
             return true;
