@@ -26,6 +26,16 @@ function append(node, children) {
   }
 }
 
+/**
+ * Text a customer chose (a name, a username, a message) as written: without the bidi override, embedding
+ * and isolate controls, which would draw it in another order than it was typed ("\u202Egnp.exe Andi" shown
+ * as "idnA exe.png"). Right-to-left script still reads right to left: it needs no control. Each such
+ * text is also isolated from its neighbours in app.css (unicode-bidi: isolate).
+ */
+export function asWritten(text) {
+  return String(text ?? '').replace(/[\u202A-\u202E\u2066-\u2069]/g, '');
+}
+
 export function clear(node) {
   node.replaceChildren();
   return node;

@@ -2,7 +2,7 @@
 // If-Match), message counts, the conversation, the timeline, manual notes and summaries by hand.
 
 import { api, session } from './api.js';
-import { $, el, clear, say } from './dom.js';
+import { $, el, clear, say, asWritten } from './dom.js';
 import { formatDateTime, formatDay, today } from './time.js';
 import { displayName } from './leads.js';
 import { pager } from './pager.js';
@@ -79,8 +79,8 @@ async function loadLead(id, reloaded) {
 
 function showIdentity() {
   $('lead-name').textContent = displayName(lead);
-  $('lead-phone').textContent = lead.phone || lead.bsuid || '';
-  $('lead-username').textContent = lead.username || '';
+  $('lead-phone').textContent = asWritten(lead.phone || lead.bsuid);
+  $('lead-username').textContent = asWritten(lead.username);
   $('count-in').textContent = String(lead.messagesIn ?? 0);
   $('count-out').textContent = String(lead.messagesOut ?? 0);
 }
@@ -135,7 +135,7 @@ function message(m) {
   if (m.deletedAt) notes.push('deleted by the sender');
   if (!inbound && m.status) notes.push(m.status === 'failed' ? `not delivered${m.errorTitle ? `: ${m.errorTitle}` : ''}` : m.status);
   return el('li', { class: `msg ${inbound ? 'in' : 'out'}${m.deletedAt ? ' deleted' : ''}`, testid: 'message', data: { direction: m.direction } },
-    el('p', { class: 'text' }, m.text || `[${m.type || 'message'}]`, m.textTruncated ? ' …' : ''),
+    el('p', { class: 'text' }, asWritten(m.text) || `[${m.type || 'message'}]`, m.textTruncated ? ' …' : ''),
     el('p', { class: 'meta muted' },
       el('span', { class: 'who' }, inbound ? 'Customer' : 'Us'), ' · ',
       el('time', { datetime: m.sentAt }, formatDateTime(m.sentAt)),

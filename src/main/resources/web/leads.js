@@ -2,7 +2,7 @@
 // through nextCursor. Search, status and "active since" are the API's q, status and activeSince.
 
 import { api, query } from './api.js';
-import { $, el, clear, say } from './dom.js';
+import { $, el, clear, say, asWritten } from './dom.js';
 import { formatDateTime } from './time.js';
 
 let cursor = null;
@@ -87,12 +87,12 @@ async function load(fresh, page) {
 
 /** What identifies a lead to a person: its phone, else its username, else its BSUID. */
 function handle(lead) {
-  return lead.phone || lead.username || lead.bsuid || '';
+  return asWritten(lead.phone || lead.username || lead.bsuid || '');
 }
 
 /** A lead's name as shown: the name it gave, else its handle, else its id. */
 export function displayName(lead) {
-  return lead.name || handle(lead) || `Lead ${lead.id}`;
+  return asWritten(lead.name) || handle(lead) || `Lead ${lead.id}`;
 }
 
 function row(lead) {

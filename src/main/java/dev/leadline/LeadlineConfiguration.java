@@ -234,8 +234,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("webhookSignature")
-    public WebhookSignature webhookSignature(@PropertyInject(value = "webhook.fallback-secret", defaultValue = "") String fallbackSecret) {
-        return new WebhookSignature(fallbackSecret);
+    public WebhookSignature webhookSignature(@PropertyInject(value = "webhook.fallback-secret", defaultValue = "") String fallbackSecret,
+                                             @BeanInject("authAttempts") AuthAttempts attempts) {
+        return new WebhookSignature(fallbackSecret, attempts);
     }
 
     @BindToRegistry("kapsoEvents")

@@ -51,11 +51,13 @@ public final class LeadQueries {
                 throw ApiException.badRequest("q must not contain control characters");
             }
             params.put("namePattern", "%" + escapeLike(term) + "%");
-            String digits = term.replaceAll("[^0-9]", "");
+            // Another script's digits (Arabic-Indic, fullwidth, ...) are the same digits, as intake reads them.
+            String phoneTerm = asciiDigits(term);
+            String digits = phoneTerm.replaceAll("[^0-9]", "");
             // Fewer than 3 digits make no trigram: the term then searches names only.
             if (digits.length() >= 3) {
                 params.put("phonePattern", "%" + digits + "%");
-                params.put("phoneCanonicalPrefix", canonicalPrefix(term, digits, defaultCountry));
+                params.put("phoneCanonicalPrefix", canonicalPrefix(phoneTerm, digits, defaultCountry));
             }
             // Neither a username nor a BSUID holds whitespace: a term with some searches names and phones only.
             if (term.chars().noneMatch(Character::isWhitespace)) {
@@ -165,6 +167,24 @@ public final class LeadQueries {
             return null;
         }
         return canonical.length() < 3 || canonical.equals(digits) ? null : "+" + canonical;
+    }
+
+    /**
+     * The term with every decimal digit in ASCII, a fullwidth plus as '+': what libphonenumber makes of a
+     * phone typed in another script (PhoneNumberUtil.normalizeDigitsOnly reads them the same way).
+     */
+    static String asciiDigits(String term) {
+        StringBuilder out = new StringBuilder(term.length());
+        term.codePoints().forEach(c -> {
+            if (c == '\uFF0B') {
+                out.append('+');
+            } else if (Character.getType(c) == Character.DECIMAL_DIGIT_NUMBER) {
+                out.append((char) ('0' + Character.digit(c, 10)));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     private static String escapeLike(String term) {

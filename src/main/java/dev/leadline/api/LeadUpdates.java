@@ -33,20 +33,31 @@ public final class LeadUpdates {
 
     /**
      * The version the caller read: If-Match: "3" (the ETag of GET /api/leads/{id}), or "version": 3 in the
-     * body. 428 when neither is sent, 400 when it is not a version.
+     * body. 428 when neither is sent, 400 when it is not a version (ASCII digits). A write compares tags
+     * strongly (RFC 9110): a weak tag (W/"3") never matches, so it is answered as any tag that does not
+     * match, 409 with the current version.
      */
-    public long expectedVersion(String ifMatch, Object bodyVersion) {
-        String raw = ifMatch != null ? ifMatch.replace("W/", "").replace("\"", "").trim()
-                : bodyVersion == null ? null : bodyVersion.toString();
+    public long expectedVersion(String ifMatch, Object bodyVersion, Map<String, Object> current) {
+        String raw = ifMatch != null ? ifMatch.strip() : bodyVersion == null ? null : bodyVersion.toString();
         if (raw == null || raw.isEmpty()) {
             throw new PreconditionRequired(
                     "send If-Match with the lead's ETag (its version), so that a concurrent change is not lost");
         }
-        try {
-            return Long.parseLong(raw);
-        } catch (NumberFormatException e) {
-            throw ApiException.badRequest("If-Match must be the lead's ETag, e.g. \"3\"");
+        boolean weak = ifMatch != null && raw.startsWith("W/");
+        String tag = weak ? raw.substring(2) : raw;
+        if (ifMatch != null && tag.length() >= 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+            tag = tag.substring(1, tag.length() - 1);
         }
+        Long version = JsonRequests.asciiNumber(tag);
+        if (version == null) {
+            throw ApiException.badRequest(ifMatch != null ? "If-Match must be the lead's ETag, e.g. \"3\""
+                    : "version must be the lead's version, a whole number");
+        }
+        if (weak) {
+            throw new Conflict("If-Match " + raw + " is a weak tag, and a change compares tags strongly: send the ETag "
+                    + "as GET /api/leads/{id} gave it", Map.of("currentVersion", version(current)));
+        }
+        return version;
     }
 
     /** 409 when the lead was changed since the caller read it (the answer carries the current version). */

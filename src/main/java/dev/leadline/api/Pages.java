@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.JsonRequests;
 
 /**
  * Cuts a query result (fetched with one row more than the page size) into a page and the cursor of
@@ -41,13 +42,9 @@ public final class Pages {
         if (limit == null || limit.isEmpty()) {
             return DEFAULT_LIMIT;
         }
-        try {
-            int value = Integer.parseInt(limit);
-            if (value >= MIN_LIMIT && value <= MAX_LIMIT) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+        Long value = JsonRequests.asciiNumber(limit);
+        if (value != null && value >= MIN_LIMIT && value <= MAX_LIMIT) {
+            return value.intValue();
         }
         throw ApiException.badRequest("limit must be a whole number from " + MIN_LIMIT + " to " + MAX_LIMIT);
     }

@@ -18,6 +18,7 @@ import dev.leadline.intake.IntakeItem;
 import dev.leadline.intake.KapsoEvents;
 import dev.leadline.outbound.OutboundFailure;
 import dev.leadline.outbound.RetryAfter;
+import dev.leadline.web.TextCut;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -165,6 +166,6 @@ public final class KapsoHistory {
 
     private static String cut(String body) {
         String b = body == null ? "" : body.strip();
-        return b.length() <= 300 ? b : b.substring(0, 300) + "...";
+        return b.length() <= 300 ? b : TextCut.head(b, 300) + "...";
     }
 }

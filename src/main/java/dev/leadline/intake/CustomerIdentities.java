@@ -2,6 +2,7 @@ package dev.leadline.intake;
 
 import java.util.regex.Pattern;
 
+import dev.leadline.web.TextCut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ final class CustomerIdentities {
         for (String candidate : candidates) {
             if (candidate != null && !candidate.isBlank()) {
                 String trimmed = candidate.trim();
-                return trimmed.length() <= 100 ? trimmed : trimmed.substring(0, 100);
+                return TextCut.head(trimmed, 100);
             }
         }
         return null;

@@ -7,6 +7,8 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Objects;
 
+import dev.leadline.web.TextCut;
+
 /**
  * The Java half of the intake's triage of one authentic item; intake-store.camel.yaml holds the other half, the
  * rules that keep an item as a dead letter, each a choice branch with its reason. {@link #route} says which
@@ -154,9 +156,7 @@ public final class IntakeTriage {
 
     private void cutText(Map<String, Object> item) {
         if (item.get(IntakeItem.TEXT) instanceof String text && text.length() > maxTextChars) {
-            // Never split a surrogate pair: the stored text stays valid Unicode.
-            int end = Character.isHighSurrogate(text.charAt(maxTextChars - 1)) ? maxTextChars - 1 : maxTextChars;
-            item.put(IntakeItem.TEXT, text.substring(0, end));
+            item.put(IntakeItem.TEXT, TextCut.head(text, maxTextChars));
             item.put(IntakeItem.TEXT_TRUNCATED, true);
         }
     }
@@ -180,7 +180,7 @@ public final class IntakeTriage {
 
     private static void capName(Map<String, Object> item) {
         if (item.get(IntakeItem.CONTACT_NAME) instanceof String name && name.length() > MAX_NAME_LENGTH) {
-            item.put(IntakeItem.CONTACT_NAME, name.substring(0, MAX_NAME_LENGTH));
+            item.put(IntakeItem.CONTACT_NAME, TextCut.head(name, MAX_NAME_LENGTH));
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.web.ApiException;
+import dev.leadline.web.TextCut;
 
 /**
  * Reads a Kapso payload-v2 delivery, single or batched, into intake items. The event name comes from
@@ -115,7 +116,7 @@ public final class KapsoEvents {
 
     /** An event name as quoted back in an error: a header is not a place to store a document. */
     private static String shown(String event) {
-        return event.length() <= 100 ? event : event.substring(0, 100) + "...";
+        return event.length() <= 100 ? event : TextCut.head(event, 100) + "...";
     }
 
     /**

@@ -15,6 +15,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import dev.leadline.web.ApiException;
+import dev.leadline.web.AuthAttempts;
 
 /**
  * Checks a webhook's HMAC-SHA256 over the raw body bytes, as received, in constant time.
@@ -26,10 +27,16 @@ public final class WebhookSignature {
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final String META_PREFIX = "sha256=";
 
-    private final String fallbackSecret;
+    /** The one 401 detail of a Meta delivery no secret verifies, whichever numbers it names. */
+    static final String META_MISMATCH = "X-Hub-Signature-256 does not match: sign the body with the Meta app secret "
+            + "set as the webhook secret of the workspace of its phone_number_id";
 
-    public WebhookSignature(String fallbackSecret) {
+    private final String fallbackSecret;
+    private final AuthAttempts attempts;
+
+    public WebhookSignature(String fallbackSecret, AuthAttempts attempts) {
         this.fallbackSecret = fallbackSecret == null ? "" : fallbackSecret;
+        this.attempts = attempts;
     }
 
     /** Kapso: {@code X-Webhook-Signature: <64 hex>}. */
@@ -41,16 +48,18 @@ public final class WebhookSignature {
      * Meta, whose one POST may name several business numbers (one per change): the signature is over the
      * whole body, so it is checked with the secret of each workspace the changes name (each distinct
      * secret once), then with the fallback secret. Answers who verified it, for IntakeTriage: an item goes
-     * only to a workspace whose secret verified the delivery. 401 when no secret does, saying which case:
-     * a signature that matches none of the named workspaces' secrets, or numbers that no workspace owns
-     * with no fallback secret to verify them.
+     * only to a workspace whose secret verified the delivery. 401 when no secret does, with one detail
+     * whatever the case (a wrong secret, numbers no workspace owns, no number at all), so that a forged
+     * delivery naming many numbers learns nothing of which are workspaces'; the case goes to the log. Such
+     * a failure counts against the sender's address like a wrong API token ({@link AuthAttempts}).
      *
-     * @param workspaces the workspaces that own a number the delivery names (sql/intake/workspaces-by-phone-number-ids.sql)
-     * @param numbers    MetaEvents.deliveryNumbers: the numbers named ("named")
+     * @param workspaces    the workspaces that own a number the delivery names (sql/intake/workspaces-by-phone-number-ids.sql)
+     * @param numbers       MetaEvents.deliveryNumbers: the numbers named ("named")
+     * @param remoteAddress the sender's address, whose failures are counted
      * @return {verified: {phoneNumberId: workspace}, named: {phoneNumberId: workspace}, fallback: the fallback secret verified it}
      */
     public Map<String, Object> verifyMetaAmong(byte[] rawBody, String header, List<Map<String, Object>> workspaces,
-                                               Map<String, Object> numbers) {
+                                               Map<String, Object> numbers, Object remoteAddress) {
         if (header == null || !header.startsWith(META_PREFIX) || !HEX_SHA256.matcher(header.substring(META_PREFIX.length())).matches()) {
             throw ApiException.unauthorized("X-Hub-Signature-256 must be 'sha256=<hex HMAC-SHA256 of the body>'");
         }
@@ -71,34 +80,16 @@ public final class WebhookSignature {
         if (verified.isEmpty() && !fallback) {
             @SuppressWarnings("unchecked")
             List<String> numbersNamed = numbers == null || numbers.get("named") == null ? List.of() : (List<String>) numbers.get("named");
-            String unknown = shown(numbersNamed.stream().filter(n -> !named.containsKey(n)).toList());
-            String nor = fallbackSecret.isEmpty() ? "" : ", nor the fallback secret";
-            if (!named.isEmpty()) {
-                throw ApiException.unauthorized("X-Hub-Signature-256 matches no secret of the workspaces this delivery names "
-                        + "(phone_number_id " + shown(List.copyOf(named.keySet())) + ")" + nor);
-            }
-            if (numbersNamed.isEmpty()) {
-                throw ApiException.unauthorized(fallbackSecret.isEmpty()
-                        ? "no change of this delivery names a phone_number_id (account-level changes only) and no fallback "
-                          + "secret is set (webhook.fallback-secret), so it cannot be verified"
-                        : "X-Hub-Signature-256 does not match the fallback secret (no change of this delivery names a phone_number_id)");
-            }
-            throw ApiException.unauthorized(fallbackSecret.isEmpty()
-                    ? "no workspace has phone_number_id " + unknown + " and no fallback secret is set (webhook.fallback-secret), "
-                      + "so the delivery cannot be verified"
-                    : "X-Hub-Signature-256 does not match the fallback secret (no workspace has phone_number_id " + unknown + ")");
+            attempts.recordFailure(remoteAddress, "a Meta webhook whose X-Hub-Signature-256 no secret verifies ("
+                    + numbersNamed.size() + " phone_number_id(s) named, " + named.size() + " of them a workspace's; "
+                    + (fallbackSecret.isEmpty() ? "no" : "a") + " fallback secret)");
+            throw ApiException.unauthorized(META_MISMATCH);
         }
         Map<String, Object> signers = new HashMap<>();
         signers.put("verified", verified);
         signers.put("named", named);
         signers.put("fallback", fallback);
         return signers;
-    }
-
-    /** Numbers as quoted back in an error: at most 5, each at most 40 characters (they come from the request). */
-    private static String shown(List<String> numbers) {
-        List<String> cut = numbers.stream().limit(5).map(n -> n.length() <= 40 ? n : n.substring(0, 40) + "...").toList();
-        return String.join(", ", cut) + (numbers.size() > 5 ? " and " + (numbers.size() - 5) + " more" : "");
     }
 
     private void verify(byte[] rawBody, String hex, Map<String, Object> workspace, String headerName) {

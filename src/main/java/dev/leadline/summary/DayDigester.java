@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
+import dev.leadline.web.TextCut;
 import org.apache.camel.Variable;
 
 /**
@@ -85,7 +86,7 @@ public final class DayDigester {
             String line = lines.get(i);
             if (used + line.length() + 1 > maxInputChars) {
                 if (kept.isEmpty()) {
-                    kept.addFirst(line.substring(line.length() - Math.max(0, maxInputChars - 1)));
+                    kept.addFirst(TextCut.tail(line, Math.max(0, maxInputChars - 1)));
                 }
                 break;
             }

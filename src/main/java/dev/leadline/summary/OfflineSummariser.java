@@ -3,6 +3,8 @@ package dev.leadline.summary;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import dev.leadline.web.TextCut;
+
 /**
  * The summariser used when no LLM key is configured: deterministic and extractive. It states the
  * counts (with replies that failed to deliver and deleted messages), the topics, the last question the lead
@@ -47,6 +49,6 @@ public final class OfflineSummariser {
     }
 
     static String cut(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        return TextCut.shortened(text, max, "…");
     }
 }

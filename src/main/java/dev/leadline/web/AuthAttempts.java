@@ -14,6 +14,8 @@ import org.slf4j.LoggerFactory;
  * {@code auth.max-failures} wrong tokens within {@code auth.failure-window-seconds}, the address gets 429
  * with Retry-After on every authenticated call until its window ends, without its token being checked
  * (else a right guess would still show). Only presented-but-wrong tokens count; a missing one is no guess.
+ * A Meta webhook whose signature no secret verifies counts the same (and its address then gets 429 on
+ * /webhooks/meta), so forged deliveries can't probe which numbers are workspaces' at network speed.
  * At most {@code auth.tracked-addresses} addresses are kept (the least recently failing go first), so a
  * flood of addresses can't grow the memory.
  */
@@ -63,7 +65,7 @@ public final class AuthAttempts {
                 Map.of(), Map.of("Retry-After", String.valueOf(seconds)));
     }
 
-    /** Counts a wrong token and logs it, without the token. */
+    /** Counts a wrong token (or webhook signature) and logs it, without the token. */
     public void recordFailure(Object remoteAddress, String what) {
         String address = address(remoteAddress);
         long now = clock.getAsLong();

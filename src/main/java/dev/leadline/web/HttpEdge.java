@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpConnection;
@@ -24,6 +25,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.impl.HttpUtils;
 import io.vertx.core.impl.VertxInternal;
 import io.vertx.core.net.impl.ConnectionBase;
 import io.vertx.ext.web.RoutingContext;
@@ -49,6 +51,8 @@ import org.slf4j.LoggerFactory;
  *       except the web page's own (its route's Cache-Control and security headers, {@link #PAGE_HEADERS});</li>
  *   <li>gzip when the client asks for it, if {@code http.compression-enabled};</li>
  *   <li>HEAD is answered as GET without the body;</li>
+ *   <li>a path whose percent-escapes can't be read ({@code /%zz}) gets the API's JSON 400 before the router
+ *       sees it (which would log a stack trace each time), logged at DEBUG only;</li>
  *   <li>what no route answers gets the API's JSON error: 404 for an unknown path, 405 with the path's
  *       {@code Allow}, and the server's own refusals (413 above {@code webhook.max-body-bytes}, read as the
  *       body arrives, so an oversize body is never buffered).</li>
@@ -61,6 +65,8 @@ public final class HttpEdge implements StartupListener {
     private static final Logger LOG = LoggerFactory.getLogger(HttpEdge.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String HANDLED = "leadline.edge";
+    private static final String UNREADABLE_PATH =
+            "{\"error\":\"bad_request\",\"detail\":\"the path is not percent-encoded properly: each % must be followed by two hex digits\"}";
     /** How long a refused request's remaining body is read and dropped before its connection is closed. */
     private static final long LINGER_MILLIS = 2000;
 
@@ -137,7 +143,57 @@ public final class HttpEdge implements StartupListener {
                 .setCompressionSupported(compression);
         HttpServer server = real.createHttpServer(options);
         server.connectionHandler(connection -> guard(connection, options));
-        return server;
+        // the router Camel hands the server is wrapped, so that a path it can't read never reaches it
+        return (HttpServer) Proxy.newProxyInstance(HttpEdge.class.getClassLoader(), new Class<?>[] {HttpServer.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("requestHandler") && args != null && args.length == 1
+                            && args[0] instanceof Handler<?> handler) {
+                        @SuppressWarnings("unchecked")
+                        Handler<HttpServerRequest> router = (Handler<HttpServerRequest>) handler;
+                        server.requestHandler(request -> {
+                            if (readablePath(request)) {
+                                router.handle(request);
+                            } else {
+                                refuseUnreadablePath(real, request);
+                            }
+                        });
+                        return proxy;
+                    }
+                    Object result = invoke(server, method, args);
+                    return result == server ? proxy : result;
+                });
+    }
+
+    /**
+     * Whether the path's percent-escapes can be read. Vert.x's router reads them as it matches the routes
+     * mounted on it, before any handler of ours runs; a bad one ({@code /%zz}) would fail there, logged as an
+     * unhandled error with its stack trace and answered in plain text without the headers above.
+     */
+    private static boolean readablePath(HttpServerRequest request) {
+        if (request.path() == null) {
+            return true;
+        }
+        try {
+            HttpUtils.normalizePath(request.path());
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The client's mistake, which anyone can send as often as they like: the API's JSON 400 with the headers
+     * every answer gets, logged at DEBUG only.
+     */
+    private static void refuseUnreadablePath(Vertx vertx, HttpServerRequest request) {
+        LOG.debug("Refused {} with a path that is not percent-encoded properly", request.method());
+        HttpServerResponse response = request.response();
+        response.setStatusCode(400)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("Connection", "close");
+        response.end(UNREADABLE_PATH).onComplete(done -> lingerThenClose(vertx, request));
     }
 
     private void guard(HttpConnection connection, HttpServerOptions options) {
@@ -272,22 +328,22 @@ public final class HttpEdge implements StartupListener {
      * read yet; so what still arrives is read and dropped (never held) until the client stops sending,
      * for at most {@link #LINGER_MILLIS}, then the connection is closed.
      */
-    private void lingerThenClose(RoutingContext ctx, HttpServerRequest request) {
+    private static void lingerThenClose(Vertx vertx, HttpServerRequest request) {
         HttpConnection connection = request.connection();
         if (request.isEnded()) {
             connection.close();
             return;
         }
-        long timer = ctx.vertx().setTimer(LINGER_MILLIS, id -> connection.close());
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> connection.close());
         try {
             request.handler(dropped -> { });
             request.endHandler(end -> {
-                ctx.vertx().cancelTimer(timer);
+                vertx.cancelTimer(timer);
                 connection.close();
             });
             request.resume();
         } catch (IllegalStateException alreadyRead) {
-            ctx.vertx().cancelTimer(timer);
+            vertx.cancelTimer(timer);
             connection.close();
         }
     }
@@ -352,7 +408,7 @@ public final class HttpEdge implements StartupListener {
         if (close) {
             response.putHeader("Connection", "close");
             HttpServerRequest request = ctx.request();
-            response.end(json).onComplete(done -> lingerThenClose(ctx, request));
+            response.end(json).onComplete(done -> lingerThenClose(ctx.vertx(), request));
         } else {
             response.end(json);
         }

@@ -85,16 +85,27 @@ public final class JsonRequests {
         return b;
     }
 
-    /** A path id: a positive number, else 400. */
+    /** A path id: a positive number in ASCII digits, else 400. */
     public static long id(String value, String what) {
-        try {
-            long id = Long.parseLong(value);
-            if (id > 0) {
-                return id;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
+        Long id = asciiNumber(value);
+        if (id != null && id > 0) {
+            return id;
         }
         throw ApiException.badRequest(what + " must be a positive number");
+    }
+
+    /**
+     * A whole number written in ASCII digits only, or null when it is not one (or does not fit a long).
+     * Long.parseLong alone would also read a sign and the digits of other scripts: "/api/leads/٠١" would be lead 1.
+     */
+    public static Long asciiNumber(String value) {
+        if (value == null || value.isEmpty() || value.length() > 19 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException tooLarge) {
+            return null;
+        }
     }
 }

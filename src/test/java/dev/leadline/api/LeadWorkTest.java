@@ -179,6 +179,26 @@ class LeadWorkTest {
         assertEquals("unsupported_media_type", json(plain).get("error").asText());
     }
 
+    /**
+     * A write compares entity tags strongly (RFC 9110): a weak tag never matches, even of the current
+     * version, and is answered as any other tag that does not match (409 with the current version); a
+     * version in another script's digits is no version (400). Nothing changes; the strong tag still works.
+     */
+    @Test
+    void aWeakIfMatchOrANonAsciiVersionChangesNothing() throws Exception {
+        String current = etag();
+        HttpResponse<String> weak = patch("{\"status\": \"contacted\"}", "W/" + current);
+        assertEquals(409, weak.statusCode(), weak.body());
+        assertEquals("conflict", json(weak).get("error").asText());
+        assertTrue(json(weak).get("detail").asText().contains("weak"), weak.body());
+        assertEquals(Long.parseLong(current.replace("\"", "")), json(weak).get("currentVersion").asLong(), weak.body());
+        // (a header's bytes are read as ISO-8859-1, which has no other digits: the body is where they can come)
+        HttpResponse<String> bodyDigits = patch("{\"status\": \"contacted\", \"version\": \"\\u0660\"}", null);
+        assertEquals(400, bodyDigits.statusCode(), bodyDigits.body());
+        assertEquals("new", app.queryString("SELECT status FROM lead WHERE id = ?", lead));
+        assertEquals(200, patch("{\"status\": \"contacted\"}", current).statusCode());
+    }
+
     @Test
     void manualNotesAreAddedAndDeletedButSystemNotesStay() throws Exception {
         HttpResponse<String> added = postNote("{\"content\": \"  Telepon balik Senin  \", \"author\": \"ana\"}", token);

@@ -109,6 +109,27 @@ class PhoneSearchTest {
         }
     }
 
+    /**
+     * Digits of another script, as a phone keyboard or an input method may type them, are the same digits:
+     * intake canonicalises them, so the search does too (Arabic-Indic, Extended Arabic-Indic, fullwidth,
+     * Devanagari).
+     */
+    @ParameterizedTest(name = "{1} finds {0}")
+    @CsvSource(delimiter = '|', value = {
+            "+6285248178111 | \u0664\u0668\u0661\u0667\u0668\u0661\u0661\u0661",
+            "+6285248178111 | \u0660\u0668\u0665\u0662 \u0664\u0668\u0661\u0667 \u0668\u0661\u0661\u0661",
+            "+6285207240711 | \u06f0\u06f7\u06f2\u06f4\u06f0\u06f7\u06f1\u06f1",
+            "+14155552671   | \uff0b\uff11 \uff08\uff14\uff11\uff15\uff09 \uff15\uff15\uff15-\uff12\uff16\uff17\uff11",
+            "+6281234567890 | \u0969\u096a\u096b\u096c\u096d\u096e\u096f\u0966",
+    })
+    void digitsOfAnotherScriptFindTheStoredNumber(String stored, String typed) throws Exception {
+        List<String> found = search(typed);
+        assertTrue(found.contains(stored), "q=" + typed + " finds " + stored + ", got " + found);
+        for (String phone : found) {
+            assertTrue(STORED.contains(phone), phone);
+        }
+    }
+
     @ParameterizedTest(name = "{0} finds nothing")
     @ValueSource(strings = {"48178112", "0853", "+62 852 4817 8112", "99999", "0000"})
     void digitsNoNumberHoldsFindNothing(String typed) throws Exception {

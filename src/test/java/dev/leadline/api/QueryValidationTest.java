@@ -4,6 +4,7 @@ import static dev.leadline.support.Webhooks.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -201,6 +202,38 @@ class QueryValidationTest {
         // The largest ids are well-formed: no such lead or run.
         assertEquals(404, app.get("/api/leads/9223372036854775807/timeline", token).statusCode());
         assertEquals(404, app.get("/api/summaries/runs/9223372036854775807", token).statusCode());
+    }
+
+    /** Another script's digits (Arabic-Indic, fullwidth) or a sign are no id or page size: 400, as letters are. */
+    @Test
+    void onlyAsciiDigitsAreAnIdOrALimit() throws Exception {
+        List<String> paths = new ArrayList<>();
+        for (String id : List.of(digits(lead, '\u0660'), digits(lead, '\uFF10'), digits(lead, '\u0966'), "%2B" + lead)) {
+            String encoded = URLEncoder.encode(id, StandardCharsets.UTF_8);
+            paths.add("/api/leads/" + encoded);
+            paths.add("/api/leads/" + encoded + "/messages");
+            paths.add("/api/leads/" + encoded + "/timeline");
+        }
+        for (String limit : List.of("\u0665", "\uFF15", "%2B5", "\u0661\u0660")) {
+            String encoded = limit.startsWith("%") ? limit : URLEncoder.encode(limit, StandardCharsets.UTF_8);
+            paths.add("/api/leads?limit=" + encoded);
+            paths.add("/api/leads/" + lead + "/messages?limit=" + encoded);
+            paths.add("/api/leads/" + lead + "/timeline?limit=" + encoded);
+        }
+        expect400("GET", paths.toArray(String[]::new));
+        expect400("POST", "/api/summaries/run?leadId=" + URLEncoder.encode(digits(lead, '\u0660'), StandardCharsets.UTF_8));
+        // the same id and page size in ASCII digits are read
+        assertEquals(200, app.get("/api/leads/" + lead, token).statusCode());
+        assertEquals(200, app.get("/api/leads?limit=5", token).statusCode());
+    }
+
+    /** The number's decimal digits written from the given zero (U+0660 Arabic-Indic, U+FF10 fullwidth...). */
+    static String digits(long number, char zero) {
+        StringBuilder out = new StringBuilder();
+        for (char c : Long.toString(number).toCharArray()) {
+            out.append((char) (zero + (c - '0')));
+        }
+        return out.toString();
     }
 
     @Test

@@ -125,6 +125,34 @@ class PhonesAndNamesTest {
         }
     }
 
+    /**
+     * A name cut at 200 characters, or a username at 100, is cut before an emoji that would not fit whole:
+     * half of it (a lone surrogate) would be stored as '?'.
+     */
+    @Test
+    void aNameOrUsernameCutAtItsLimitKeepsNoHalfOfAnEmoji() throws Exception {
+        String phone = Workspaces.newPhone();
+        String name = "a".repeat(199) + "\uD83D\uDE00";
+        String username = "@" + "u".repeat(98) + "\uD83D\uDE00";
+        ObjectNode body = Webhooks.receivedFrom(tenant.phoneNumberId, Workspaces.unique("wamid.cut"), phone, null, null,
+                username, "Halo", Instant.now().getEpochSecond());
+        ((ObjectNode) body.get("conversation")).putObject("kapso").put("contact_name", name);
+        assertEquals(1, JSON.readTree(tenant.kapso(Webhooks.RECEIVED, body).body()).get("stored").asInt());
+        long lead = tenant.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", phone);
+        assertEquals("a".repeat(199), tenant.one("SELECT name FROM lead WHERE workspace_id = ? AND id = ?", lead));
+        assertEquals("@" + "u".repeat(98), tenant.one("SELECT username FROM lead WHERE workspace_id = ? AND id = ?", lead));
+
+        // one that fits whole is kept whole
+        String phone2 = Workspaces.newPhone();
+        ObjectNode fits = Webhooks.receivedFrom(tenant.phoneNumberId, Workspaces.unique("wamid.cut"), phone2, null, null,
+                "@" + "u".repeat(97) + "\uD83D\uDE00", "Halo", Instant.now().getEpochSecond());
+        ((ObjectNode) fits.get("conversation")).putObject("kapso").put("contact_name", "a".repeat(198) + "\uD83D\uDE00");
+        assertEquals(1, JSON.readTree(tenant.kapso(Webhooks.RECEIVED, fits).body()).get("stored").asInt());
+        long lead2 = tenant.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", phone2);
+        assertEquals("a".repeat(198) + "\uD83D\uDE00", tenant.one("SELECT name FROM lead WHERE workspace_id = ? AND id = ?", lead2));
+        assertEquals("@" + "u".repeat(97) + "\uD83D\uDE00", tenant.one("SELECT username FROM lead WHERE workspace_id = ? AND id = ?", lead2));
+    }
+
     /** A Kapso received message of this tenant; a null phone leaves conversation.phone_number out. */
     private ObjectNode kapso(String phone, String wamidPrefix, long epochSeconds) {
         ObjectNode body = Webhooks.received(tenant.phoneNumberId, Workspaces.unique(wamidPrefix), phone == null ? "x" : phone,

@@ -2,18 +2,25 @@ package dev.leadline.intake;
 
 import static dev.leadline.support.Webhooks.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.PostgresProcess;
+import dev.leadline.support.Tenant;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
 import org.junit.jupiter.api.BeforeAll;
@@ -123,6 +130,64 @@ class WebhookRejectionTest {
         Delivery d = new Delivery(base.phone(), base.wamid(), event.toString().getBytes(StandardCharsets.UTF_8));
         assertRejected(post(d, "application/json", "X-Webhook-Event", Webhooks.RECEIVED,
                 "X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, d.body())), 413, "payload_too_large", d);
+    }
+
+    /**
+     * A Meta delivery with a wrong signature learns nothing about which business numbers are workspaces':
+     * the 401 detail is one sentence whatever it names (a workspace's number among 99 unknown ones, only
+     * unknown ones, only the workspace's), and such failures count like wrong API tokens, so the address
+     * gets 429 with Retry-After once it used up auth.max-failures.
+     */
+    @Test
+    void aWrongMetaSignatureSaysNothingOfWhichNumbersAreWorkspacesAndIsLimited() throws Exception {
+        try (LeadlineApp own = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
+                "auth.max-failures", "3", "auth.failure-window-seconds", "60", "summaries.enabled", "false"))) {
+            Tenant tenant = Tenant.create(own);
+            List<String> unknown = new ArrayList<>();
+            for (int i = 0; i < 99; i++) {
+                unknown.add(Workspaces.unique("9990"));
+            }
+            List<String> mixed = new ArrayList<>(unknown);
+            mixed.add(37, tenant.phoneNumberId);
+            Set<String> details = new HashSet<>();
+            for (List<String> numbers : List.of(mixed, unknown, List.of(tenant.phoneNumberId))) {
+                byte[] body = metaNaming(tenant, numbers);
+                HttpResponse<String> response = own.post("/webhooks/meta", "application/json", body,
+                        "X-Hub-Signature-256", "sha256=" + Webhooks.sign("a-guessed-secret", body));
+                assertEquals(401, response.statusCode(), response.body());
+                String detail = JSON.readTree(response.body()).path("detail").asText();
+                assertFalse(detail.contains(tenant.phoneNumberId), detail);
+                assertFalse(detail.contains(unknown.get(0)), detail);
+                details.add(detail);
+            }
+            assertEquals(1, details.size(), "one detail for every wrong signature: " + details);
+
+            // the fourth wrong signature from this address is one too many, and so is then a right one
+            byte[] body = metaNaming(tenant, List.of(tenant.phoneNumberId));
+            HttpResponse<String> limited = own.post("/webhooks/meta", "application/json", body,
+                    "X-Hub-Signature-256", "sha256=" + Webhooks.sign("another-guess", body));
+            assertEquals(429, limited.statusCode(), limited.body());
+            assertEquals("too_many_requests", JSON.readTree(limited.body()).path("error").asText());
+            int retryAfter = Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
+            assertEquals(429, tenant.meta(JSON.readTree(body)).statusCode());
+            assertEquals(0, own.queryLong("SELECT count(*) FROM message WHERE workspace_id = ?", tenant.workspaceId));
+        }
+    }
+
+    /** A Meta delivery of one change per number, each a text message, as the tenant's sample. */
+    static byte[] metaNaming(Tenant tenant, List<String> numbers) throws Exception {
+        ObjectNode delivery = tenant.metaSample("meta-message.json", Workspaces.unique("wamid.named"));
+        ArrayNode changes = (ArrayNode) delivery.get("entry").get(0).get("changes");
+        ObjectNode template = (ObjectNode) changes.get(0);
+        changes.removeAll();
+        for (String number : numbers) {
+            ObjectNode change = template.deepCopy();
+            ((ObjectNode) change.get("value").get("metadata")).put("phone_number_id", number);
+            ((ObjectNode) change.get("value").get("messages").get(0)).put("id", Workspaces.unique("wamid.named"));
+            changes.add(change);
+        }
+        return delivery.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Test

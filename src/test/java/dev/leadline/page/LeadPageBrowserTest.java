@@ -219,6 +219,57 @@ class LeadPageBrowserTest {
         assertEquals(String.valueOf(id), rows().get(0).getAttribute("data-lead-id"));
     }
 
+    /**
+     * A name with a right-to-left override and a tower of combining marks, and a username of 100 characters
+     * with no space: the name reads in the order it was written and stays in its own box (isolated from the
+     * text around it, its marks clipped to it), the username breaks; no horizontal scrollbar at phone or
+     * desktop width.
+     */
+    @Test
+    void aHostileNameAndALongUsernameStayInTheirBoxes() throws Exception {
+        String name = "\u202Egnp.exe Andi Z" + "\u030D\u030E\u0304\u0305\u033F".repeat(16);
+        String username = "@" + "w".repeat(99);
+        String phone = Workspaces.newPhone();
+        ObjectNode event = Webhooks.receivedFrom(tenant.phoneNumberId, Workspaces.unique("wamid.page"), phone, null, null,
+                username, "Halo", SAMPLE_DAY.atTime(14, 0).atZone(JAKARTA).toEpochSecond());
+        ((ObjectNode) event.get("conversation")).putObject("kapso").put("contact_name", name);
+        ok(tenant.webhooks.kapso(event));
+        long id = leadId(phone);
+        signIn(tenant.token);
+        for (int width : new int[] {390, 1366}) {
+            browser.resize(width, 900);
+            openLead(id);
+            browser.textContains("#lead-username", "www");
+            String at = width + " px: ";
+            assertEquals(Boolean.TRUE, browser.script(
+                    "const s = document.scrollingElement; return s.scrollWidth <= s.clientWidth"),
+                    at + "a horizontal scrollbar: " + browser.script("return document.scrollingElement.scrollWidth"));
+            for (String css : new String[] {"#lead-name", "#lead-username", ".lead-row[aria-current] .name", ".lead-row[aria-current] .who"}) {
+                if (width < 760 && css.startsWith(".lead-row")) {
+                    continue; // the panel replaces the list at phone width
+                }
+                assertEquals("isolate", browser.script("const e = document.querySelector(arguments[0]); "
+                        + "return e.tagName === 'BDI' ? 'isolate' : getComputedStyle(e).unicodeBidi", css), at + css);
+            }
+            // "gnp" is drawn left of "Andi", as written: the override does not reverse the name
+            assertEquals(Boolean.TRUE, browser.script("""
+                    const text = document.getElementById('lead-name').firstChild;
+                    const left = (word) => {
+                      const i = text.textContent.indexOf(word), r = document.createRange();
+                      r.setStart(text, i); r.setEnd(text, i + 1);
+                      return r.getBoundingClientRect().left;
+                    };
+                    return left('gnp') < left('Andi');"""), at + "the name is shown reversed");
+            // the combining marks are clipped to the name's box, which stays a few lines high
+            WebElement nameBox = browser.find("#lead-name");
+            assertTrue(List.of("hidden", "clip").contains(nameBox.getCssValue("overflow-y")), at + nameBox.getCssValue("overflow-y"));
+            assertTrue(nameBox.getRect().getHeight() <= 4 * 1.2 * 15 * 1.45, at + "name box " + nameBox.getRect().getHeight() + " px high");
+            assertTrue(List.of("hidden", "clip").contains(browser.find("#lead-username").getCssValue("overflow-y"))
+                    || browser.find("#lead-username").getRect().getWidth() <= browser.find("#lead-panel").getRect().getWidth(), at);
+            browser.screenshot("hostile-name-" + width + "px");
+        }
+    }
+
     @Test
     void aBadTokenShowsAClearMessageAndIsNotKept() {
         browser.find("#token").sendKeys("not-a-real-token");

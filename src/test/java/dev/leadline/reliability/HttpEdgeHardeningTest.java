@@ -13,6 +13,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -32,12 +33,18 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.TestPorts;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
+import org.apache.logging.log4j.core.appender.WriterAppender;
+import org.apache.logging.log4j.core.config.Configuration;
+import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -465,6 +472,55 @@ class HttpEdgeHardeningTest {
             cause = cause.getCause();
         }
         assertTrue(cause.getMessage().contains("admin.token") && cause.getMessage().contains("32"), String.valueOf(cause));
+    }
+
+    // --- a path that is not percent-encoded properly ------------------------------------------------
+
+    /**
+     * A path with a bad percent-escape ({@code %zz}, a lone or cut {@code %}) is the
+     * client's mistake: a JSON 400 with the usual headers, and at most one log line each (a stack trace
+     * per request let anyone fill the disk).
+     */
+    @Test
+    void aBadPercentEncodingInThePathIsAJson400AndAtMostOneLogLine() throws Exception {
+        List<String> paths = List.of("/%zz", "/api/leads/%", "/api/leads/1%2", "/webhooks/%zz%zz");
+        int rounds = 25;
+        StringWriter log = new StringWriter();
+        LoggerContext context = (LoggerContext) LogManager.getContext(false);
+        Configuration config = context.getConfiguration();
+        WriterAppender appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID())
+                .setTarget(log).setLayout(PatternLayout.newBuilder().withPattern("%msg%n").build()).build();
+        appender.start();
+        config.getRootLogger().addAppender(appender, null, null);
+        context.updateLoggers();
+        try {
+            for (int i = 0; i < rounds; i++) {
+                for (String path : paths) {
+                    try (Socket socket = connect(app)) {
+                        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                                .getBytes(StandardCharsets.US_ASCII));
+                        RawResponse response = RawResponse.read(socket.getInputStream());
+                        assertEquals(400, response.status(), path + ": " + response.text());
+                        String head = response.text().substring(0, response.text().indexOf("\r\n\r\n")).toLowerCase(Locale.ROOT);
+                        assertTrue(head.contains("\r\ncontent-type: application/json"), head);
+                        assertTrue(head.contains("\r\nx-content-type-options: nosniff"), head);
+                        assertTrue(head.contains("\r\ncache-control: no-store"), head);
+                        JsonNode body = JSON.readTree(response.body());
+                        assertEquals("bad_request", body.path("error").asText(), response.body());
+                        assertTrue(body.path("detail").asText().contains("percent"), response.body());
+                    }
+                }
+            }
+        } finally {
+            config.getRootLogger().removeAppender(appender.getName());
+            context.updateLoggers();
+            appender.stop();
+        }
+        String captured = log.toString();
+        long lines = captured.lines().count();
+        assertTrue(lines <= (long) rounds * paths.size(), lines + " log lines for " + rounds * paths.size()
+                + " requests:\n" + captured.substring(0, Math.min(4000, captured.length())));
+        assertFalse(captured.contains("\tat "), "no stack trace: " + captured.substring(0, Math.min(4000, captured.length())));
     }
 
     // --- raw sockets --------------------------------------------------------------------------------

@@ -62,4 +62,16 @@ class DayDigesterTest {
         assertTrue(day.truncated());
         assertEquals(50, day.inbound(), "counts cover the whole day, not just what fits");
     }
+
+    /** The transcript's tail and the last question are cut before an emoji that would not fit whole, never through it. */
+    @Test
+    void cutsNeverKeepHalfOfAnEmoji() {
+        // "09:00 lead: " and 300 emoji: 612 characters, whose last 99 would start on the second half of one
+        DayDigest day = digest(100, List.of(message("inbound", "\uD83D\uDE00".repeat(300), "2025-11-25T02:00:00Z")));
+        String line = day.transcript().get(0);
+        assertTrue(line.length() <= 99 && line.length() >= 98, line.length() + " characters");
+        assertTrue(line.codePoints().noneMatch(c -> Character.getType(c) == Character.SURROGATE), "a lone surrogate in " + line);
+        assertEquals("abc\u2026", OfflineSummariser.cut("abc\uD83D\uDE00d", 5));
+        assertEquals("abc\uD83D\uDE00d", OfflineSummariser.cut("abc\uD83D\uDE00d", 6));
+    }
 }
