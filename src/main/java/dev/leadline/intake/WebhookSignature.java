@@ -80,6 +80,9 @@ public final class WebhookSignature {
         if (verified.isEmpty() && !fallback) {
             @SuppressWarnings("unchecked")
             List<String> numbersNamed = numbers == null || numbers.get("named") == null ? List.of() : (List<String>) numbers.get("named");
+            // Checked only after the signature failed: a rightly signed delivery from an address that failed
+            // before (Meta's are shared by every tenant) is never refused.
+            attempts.requireAllowed(remoteAddress);
             attempts.recordFailure(remoteAddress, "a Meta webhook whose X-Hub-Signature-256 no secret verifies ("
                     + numbersNamed.size() + " phone_number_id(s) named, " + named.size() + " of them a workspace's; "
                     + (fallbackSecret.isEmpty() ? "no" : "a") + " fallback secret)");

@@ -162,7 +162,8 @@ class WebhookRejectionTest {
             }
             assertEquals(1, details.size(), "one detail for every wrong signature: " + details);
 
-            // the fourth wrong signature from this address is one too many, and so is then a right one
+            // the fourth wrong signature from this address is one too many; a rightly signed delivery from the
+            // same address (Meta sends every tenant's from shared addresses) is never refused
             byte[] body = metaNaming(tenant, List.of(tenant.phoneNumberId));
             HttpResponse<String> limited = own.post("/webhooks/meta", "application/json", body,
                     "X-Hub-Signature-256", "sha256=" + Webhooks.sign("another-guess", body));
@@ -170,8 +171,9 @@ class WebhookRejectionTest {
             assertEquals("too_many_requests", JSON.readTree(limited.body()).path("error").asText());
             int retryAfter = Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow());
             assertTrue(retryAfter >= 1 && retryAfter <= 60, "Retry-After " + retryAfter);
-            assertEquals(429, tenant.meta(JSON.readTree(body)).statusCode());
-            assertEquals(0, own.queryLong("SELECT count(*) FROM message WHERE workspace_id = ?", tenant.workspaceId));
+            HttpResponse<String> signed = tenant.meta(JSON.readTree(body));
+            assertEquals(200, signed.statusCode(), signed.body());
+            assertEquals(1, own.queryLong("SELECT count(*) FROM message WHERE workspace_id = ?", tenant.workspaceId));
         }
     }
 
