@@ -16,8 +16,6 @@ import dev.leadline.api.LeadWorkflow;
 import dev.leadline.api.NoteRequests;
 import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
-import dev.leadline.catchup.CatchUpRuns;
-import dev.leadline.catchup.KapsoHistory;
 import dev.leadline.db.ClusteredScheduler;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
@@ -371,18 +369,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("kapsoKeys")
     public KapsoKeys kapsoKeys(@PropertyInject("catchup.key-encryption-key") String keyEncryptionKey) {
         return new KapsoKeys(keyEncryptionKey);
-    }
-
-    @BindToRegistry("kapsoHistory")
-    public KapsoHistory kapsoHistory(@PropertyInject("webhook.max-batch-items") int maxBatchItems,
-                                     @PropertyInject("catchup.page-size") int pageSize,
-                                     @PropertyInject("catchup.max-retry-after-ms") long maxRetryAfterMillis) {
-        return new KapsoHistory(new KapsoEvents(maxBatchItems), pageSize, maxRetryAfterMillis);
-    }
-
-    @BindToRegistry("catchUpRuns")
-    public CatchUpRuns catchUpRuns() {
-        return new CatchUpRuns();
     }
 
     @BindToRegistry("webPage")
