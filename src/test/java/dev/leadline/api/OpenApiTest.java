@@ -54,6 +54,6 @@ class OpenApiTest {
                 }
             }
         }
-        assertEquals(20, verbs, "every REST endpoint counted (issue 15 added GET /api/workspace)");
+        assertEquals(21, verbs, "every REST endpoint counted (GET /api/workspace and GET /api/admin/workspaces/{id}/catch-up/runs/{runId} included)");
     }
 }

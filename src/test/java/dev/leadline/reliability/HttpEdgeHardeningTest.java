@@ -112,7 +112,7 @@ class HttpEdgeHardeningTest {
                 }
             }
         }
-        assertEquals(20, operations, "every REST operation of the OpenAPI document was walked (issue 11 added the bulk replay, issue 13 the Kapso key and catch-up, issue 15 GET /api/workspace)");
+        assertEquals(21, operations, "every REST operation of the OpenAPI document was walked (the bulk replay, the Kapso key, the catch-up and its run, GET /api/workspace included)");
 
         // the webhooks: signed, unsigned, a bad body; Meta's handshake, right and wrong token
         byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.edge"),
