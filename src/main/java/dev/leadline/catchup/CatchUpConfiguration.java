@@ -1,5 +1,7 @@
 package dev.leadline.catchup;
 
+import javax.sql.DataSource;
+
 import dev.leadline.intake.KapsoEvents;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -18,9 +20,11 @@ public class CatchUpConfiguration implements CamelConfiguration {
         return new KapsoHistory(new KapsoEvents(maxBatchItems), pageSize, maxRetryAfterMillis, maxPageBytes, timeoutMillis);
     }
 
+    private final CatchUpRuns runs = new CatchUpRuns();
+
     @BindToRegistry("catchUpRuns")
     public CatchUpRuns catchUpRuns() {
-        return new CatchUpRuns();
+        return runs;
     }
 
     @BindToRegistry("kapsoBreakers")
@@ -36,8 +40,13 @@ public class CatchUpConfiguration implements CamelConfiguration {
         return new ErrorsAsFailures();
     }
 
+    /**
+     * The stop hook that closes the records of runs a stop cuts off. LeadlineConfiguration, added before this
+     * one, has bound the database and added its service: this one is added after it, so stopped before it.
+     */
     @Override
-    public void configure(CamelContext context) {
-        // every bean is bound above
+    public void configure(CamelContext context) throws Exception {
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        context.addService(new InterruptedCatchUpRuns(dataSource, runs), true, true);
     }
 }

@@ -329,4 +329,32 @@ class CatchUpLimitsTest {
         assertEquals(2, done.get("stored").asInt(), done.toString());
         assertEquals(404, app.get("/api/admin/workspaces/" + t.id() + "/catch-up/runs/999999999", ADMIN).statusCode());
     }
+
+    @Test
+    void aStopDuringARunClosesItsRecordSoTheNextStartCatchesUp() throws Exception {
+        java.nio.file.Path data = LeadlineApp.freshDataDir();
+        Map<String, String> settings = Map.of("admin.token", ADMIN, "summaries.enabled", "false", "kapso.api-base-url", kapso.baseUrl(),
+                "catchup.on-start", "false", "catchup.scheduled", "false", "catchup.timeout-ms", "10000", "catchup.max-retries", "0");
+        String phoneNumberId = String.valueOf(750_000_000_000L + Math.abs(System.nanoTime() % 100_000_000_000L));
+        long runId;
+        try (LeadlineApp first = LeadlineApp.start(data, settings)) {
+            HttpResponse<String> created = first.call("POST", "/api/admin/workspaces", "{\"name\": \"Stop\", \"phoneNumberId\": \""
+                    + phoneNumberId + "\", \"defaultCountry\": \"ID\", \"timeZone\": \"Asia/Jakarta\", \"webhookSecret\": \"a-secret-of-16-chars\"}", ADMIN);
+            long id = JSON.readTree(created.body()).get("id").asLong();
+            kapso.key(phoneNumberId, "kapso-key-stop");
+            assertEquals(200, first.call("PUT", "/api/admin/workspaces/" + id + "/kapso-key", "{\"apiKey\": \"kapso-key-stop\"}", ADMIN).statusCode());
+            kapso.fault(phoneNumberId, StubKapso.Fault.hang(8000));
+            HttpResponse<String> started = first.call("POST", "/api/admin/workspaces/" + id + "/catch-up", null, ADMIN);
+            assertEquals(202, started.statusCode(), started.body());
+            runId = JSON.readTree(started.body()).get("runId").asLong();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (kapso.requests(phoneNumberId).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        } // stopped while Kapso has not answered
+        try (LeadlineApp second = LeadlineApp.start(data, settings)) {
+            assertEquals("interrupted", second.queryString("SELECT status FROM catchup_run WHERE id = ?", runId),
+                    "closed by the stop, not left running until stale");
+        }
+    }
 }
