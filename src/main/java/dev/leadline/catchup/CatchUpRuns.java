@@ -204,11 +204,6 @@ public final class CatchUpRuns {
         return ascendingSoFar && Boolean.TRUE.equals(page.get("ascending"));
     }
 
-    /** Another page follows while Kapso gives a cursor after a page with messages. */
-    public boolean morePages(Map<String, Object> page) {
-        return page.get("after") != null;
-    }
-
     static OffsetDateTime at(Object value) {
         if (value == null) {
             return null;

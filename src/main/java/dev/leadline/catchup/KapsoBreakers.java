@@ -67,9 +67,4 @@ public final class KapsoBreakers {
             call.breaker().onError(took, TimeUnit.NANOSECONDS, failure);
         }
     }
-
-    /** The workspace's breaker state (CLOSED, OPEN, HALF_OPEN ...), for tests and logs. */
-    public String state(long workspaceId) {
-        return registry.find("kapso-workspace-" + workspaceId).map(b -> b.getState().name()).orElse("CLOSED");
-    }
 }
