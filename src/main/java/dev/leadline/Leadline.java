@@ -3,6 +3,7 @@ package dev.leadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.observe.Meters;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
@@ -54,6 +55,7 @@ public final class Leadline {
             main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
         main.configure().addConfiguration(LeadlineConfiguration.class);
+        main.configure().addConfiguration(CatchUpConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;

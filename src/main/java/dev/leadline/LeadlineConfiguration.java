@@ -17,8 +17,6 @@ import dev.leadline.api.LeadWorkflow;
 import dev.leadline.api.NoteRequests;
 import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
-import dev.leadline.catchup.CatchUpRuns;
-import dev.leadline.catchup.KapsoHistory;
 import dev.leadline.db.ClusteredScheduler;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
@@ -375,18 +373,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
                                @PropertyInject(value = "db.url", defaultValue = "") String dbUrl) {
         // Empty db.url: the embedded demo database (as Database.isEmbedded), the one place the demo key may seal keys.
         return new KapsoKeys(keyEncryptionKey.strip(), previousKey.strip(), dbUrl.isBlank());
-    }
-
-    @BindToRegistry("kapsoHistory")
-    public KapsoHistory kapsoHistory(@PropertyInject("webhook.max-batch-items") int maxBatchItems,
-                                     @PropertyInject("catchup.page-size") int pageSize,
-                                     @PropertyInject("catchup.max-retry-after-ms") long maxRetryAfterMillis) {
-        return new KapsoHistory(new KapsoEvents(maxBatchItems), pageSize, maxRetryAfterMillis);
-    }
-
-    @BindToRegistry("catchUpRuns")
-    public CatchUpRuns catchUpRuns() {
-        return new CatchUpRuns();
     }
 
     @BindToRegistry("webPage")

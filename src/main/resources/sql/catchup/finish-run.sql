@@ -1,4 +1,4 @@
--- The run ends (done, failed or unauthorized). A complete pass of the scheduled window moves the
+-- The run ends (done, partial, failed or misconfigured). A complete pass of the scheduled window moves the
 -- watermark to its end (never backwards). Answers the run record.
 WITH run AS (
     UPDATE catchup_run
@@ -13,5 +13,5 @@ WITH run AS (
     RETURNING w.id
 )
 SELECT id AS "runId", workspace_id AS "workspaceId", trigger, since, until, pages, seen, stored, duplicates,
-       status, error, started_at AS "startedAt", finished_at AS "finishedAt"
+       dead_lettered AS "deadLettered", status, error, started_at AS "startedAt", finished_at AS "finishedAt"
 FROM run

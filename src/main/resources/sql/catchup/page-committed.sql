@@ -1,11 +1,13 @@
--- A page is stored: its counts go on the run record and, when the listing comes oldest first, the
--- watermark moves to its newest message (never backwards), in one statement.
+-- A page is stored: its counts go on the run record (which is alive, then) and, when the listing comes
+-- oldest first, the watermark moves to its newest message (never backwards), in one statement.
 WITH run AS (
     UPDATE catchup_run
     SET pages = pages + 1,
         seen = seen + CAST(:#${variable.page[seen]} AS int),
         stored = stored + CAST(:#${body[stored]} AS int),
-        duplicates = duplicates + CAST(:#${body[duplicates]} AS int)
+        duplicates = duplicates + CAST(:#${body[duplicates]} AS int),
+        dead_lettered = dead_lettered + CAST(:#${body[deadLettered]} AS int),
+        heartbeat_at = now()
     WHERE id = :#${variable.runId}
     RETURNING workspace_id
 )

@@ -37,6 +37,7 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.leadline.LeadlineConfiguration;
+import dev.leadline.catchup.CatchUpConfiguration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.catalog.CamelCatalog;
 import org.apache.camel.catalog.ConfigurationPropertiesValidationResult;
@@ -52,8 +53,8 @@ import org.apache.camel.catalog.LanguageValidationResult;
  *   <li>each endpoint URI, with its {@code parameters:}, against the Camel catalog: an unknown component or
  *       option, a value of the wrong type;</li>
  *   <li>each simple expression (predicates as predicates) parsed: an unknown function, an unclosed {@code ${};</li>
- *   <li>each call of a bean LeadlineConfiguration binds names one of its public methods, with as many
- *       arguments as one of them takes;</li>
+ *   <li>each call of a bean LeadlineConfiguration or a flow's configuration (CatchUpConfiguration) binds names
+ *       one of its public methods, with as many arguments as one of them takes;</li>
  *   <li>each {@code sql:classpath:} endpoint's {@code parametersCount}, if given, is the number of {@code :#}
  *       parameters in its file;</li>
  *   <li>across the files, each {@code direct:} sent to must be some route's {@code from}.</li>
@@ -81,8 +82,8 @@ public final class RouteCheck {
         }
     }
 
-    /** The beans the routes call by name: LeadlineConfiguration's @BindToRegistry methods, name to type. */
-    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class);
+    /** The beans the routes call by name: the configurations' @BindToRegistry methods, name to type. */
+    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, CatchUpConfiguration.class);
 
     private final JsonSchema schema;
     private final CamelCatalog catalog = new DefaultCamelCatalog();
@@ -329,12 +330,14 @@ public final class RouteCheck {
         });
     }
 
-    static Map<String, Class<?>> beans(Class<?> configuration) {
+    static Map<String, Class<?>> beans(Class<?>... configurations) {
         Map<String, Class<?>> beans = new HashMap<>();
-        for (Method m : configuration.getDeclaredMethods()) {
-            BindToRegistry bind = m.getAnnotation(BindToRegistry.class);
-            if (bind != null) {
-                beans.put(bind.value().isEmpty() ? m.getName() : bind.value(), m.getReturnType());
+        for (Class<?> configuration : configurations) {
+            for (Method m : configuration.getDeclaredMethods()) {
+                BindToRegistry bind = m.getAnnotation(BindToRegistry.class);
+                if (bind != null) {
+                    beans.put(bind.value().isEmpty() ? m.getName() : bind.value(), m.getReturnType());
+                }
             }
         }
         return beans;

@@ -4,10 +4,15 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.leadline.api.QueryDates;
 import dev.leadline.web.ApiException;
@@ -18,12 +23,106 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The catch-up's bookkeeping that YAML can't say: a manual run's window, where the watermark may move
- * after a page, and the one log line for a workspace that has no Kapso key.
+ * after a page, the cursors a run was given, a fire's budget, the runs this instance is running (for their
+ * heartbeat), and the one log line for a workspace that has no Kapso key.
  */
 public final class CatchUpRuns {
 
     private static final Logger LOG = LoggerFactory.getLogger(CatchUpRuns.class);
     private final Set<Long> skippedLogged = ConcurrentHashMap.newKeySet();
+    private final Set<Long> running = ConcurrentHashMap.newKeySet();
+
+    /** A run opened on this instance: reported alive by the heartbeat until {@link #closed}. */
+    public void opened(Long runId) {
+        if (runId != null) {
+            running.add(runId);
+        }
+    }
+
+    public void closed(Long runId) {
+        if (runId != null) {
+            running.remove(runId);
+        }
+    }
+
+    /** This instance's running runs as a PostgreSQL array literal ({12,13}), or null when there are none. */
+    public String activeRunIdArray() {
+        List<Long> ids = new ArrayList<>(running);
+        if (ids.isEmpty()) {
+            return null;
+        }
+        StringJoiner array = new StringJoiner(",", "{", "}");
+        ids.forEach(id -> array.add(id.toString()));
+        return array.toString();
+    }
+
+    /**
+     * A run was not opened (runId null): another of the workspace is running. 409 with that run's id, for a
+     * manual run, which the caller can follow instead.
+     */
+    public void requireOpened(Long runId, Long runningRunId, Object workspaceId) {
+        if (runId == null) {
+            throw new Conflict("a catch-up of workspace " + workspaceId + " is already running"
+                    + (runningRunId == null ? "" : ": follow GET /api/admin/workspaces/" + workspaceId + "/catch-up/runs/" + runningRunId),
+                    runningRunId == null ? Map.of() : Map.of("runId", runningRunId));
+        }
+    }
+
+    /** The run id of GET .../catch-up/runs/{runId}: 400 when it is not a positive number. */
+    public long runId(String id) {
+        try {
+            long value = Long.parseLong(id == null ? "" : id.trim());
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ApiException.badRequest("runId must be a positive number");
+    }
+
+    public void requireRun(Object run) {
+        ApiException.requireFound(run, "no such catch-up run");
+    }
+
+    /** The cursors a run was given so far: a cursor given again would page for ever. */
+    public Set<String> cursors() {
+        return new HashSet<>();
+    }
+
+    public boolean repeated(Set<String> cursors, String after) {
+        return after != null && cursors.contains(after);
+    }
+
+    public void remember(Set<String> cursors, String after) {
+        cursors.add(after);
+    }
+
+    /**
+     * A fire's budget (scheduled, start-up): it starts no workspace once budgetSeconds have passed, but always
+     * its first. Shared by the split's copies of the exchange (a variable holds the same object in each).
+     */
+    public static final class Fire {
+        private final long deadlineNanos;
+        private final AtomicBoolean startedOne = new AtomicBoolean();
+
+        Fire(long budgetSeconds) {
+            this.deadlineNanos = System.nanoTime() + budgetSeconds * 1_000_000_000L;
+        }
+    }
+
+    public Fire fire(long budgetSeconds) {
+        return new Fire(budgetSeconds);
+    }
+
+    /** Whether the fire has spent its budget (and started a workspace already). */
+    public boolean fireSpent(Fire fire) {
+        return fire.startedOne.get() && System.nanoTime() - fire.deadlineNanos >= 0;
+    }
+
+    public void started(Fire fire) {
+        fire.startedOne.set(true);
+    }
 
     /** A workspace without a key is skipped; said once per workspace and process, not every run. */
     public void skipped(long workspaceId) {
@@ -96,17 +195,13 @@ public final class CatchUpRuns {
         Map<String, Object> counts = new HashMap<>();
         counts.put("stored", 0);
         counts.put("duplicates", 0);
+        counts.put("deadLettered", 0);
         return counts;
     }
 
     /** Whether every page so far, this one included, came oldest first. */
     public boolean stillAscending(boolean ascendingSoFar, Map<String, Object> page) {
         return ascendingSoFar && Boolean.TRUE.equals(page.get("ascending"));
-    }
-
-    /** Another page follows while Kapso gives a cursor after a page with messages. */
-    public boolean morePages(Map<String, Object> page) {
-        return page.get("after") != null;
     }
 
     static OffsetDateTime at(Object value) {

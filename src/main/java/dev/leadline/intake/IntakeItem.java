@@ -111,7 +111,8 @@ public final class IntakeItem {
         return key;
     }
 
-    static Map<String, Object> create(String source, String event, String action) {
+    /** A new item with every field named (null until read), as the readers and the catch-up make them. */
+    public static Map<String, Object> create(String source, String event, String action) {
         Map<String, Object> item = new LinkedHashMap<>();
         for (String field : FIELDS) {
             item.put(field, null);

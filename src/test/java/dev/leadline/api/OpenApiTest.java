@@ -54,6 +54,6 @@ class OpenApiTest {
                 }
             }
         }
-        assertEquals(22, verbs, "every REST endpoint counted (the admin API: bulk replay runs, Kapso key re-encryption)");
+        assertEquals(23, verbs, "every REST endpoint counted (the admin API: bulk replay runs, Kapso key re-encryption, catch-up runs)");
     }
 }

@@ -107,13 +107,23 @@ class KapsoCatchUpTest {
         return new Tenant(id, phoneNumberId, key, new Webhooks(app, SECRET), JSON.readTree(created.body()).get("apiToken").asText());
     }
 
+    /** A manual catch-up: 202 with the run as started, then its Location followed until it ends. */
     static JsonNode catchUp(Tenant t, String query) throws Exception {
-        HttpResponse<String> run = app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up" + query, null, ADMIN);
-        assertEquals(200, run.statusCode(), run.body());
-        if (t.key() != null) {
-            assertFalse(run.body().contains(t.key()), "the key is never answered");
+        HttpResponse<String> started = app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up" + query, null, ADMIN);
+        assertEquals(202, started.statusCode(), started.body());
+        String location = started.headers().firstValue("Location").orElseThrow();
+        JsonNode run = JSON.readTree(started.body());
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while ("running".equals(run.path("status").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            HttpResponse<String> polled = app.get(location, ADMIN);
+            assertEquals(200, polled.statusCode(), polled.body());
+            if (t.key() != null) {
+                assertFalse(polled.body().contains(t.key()), "the key is never answered");
+            }
+            run = JSON.readTree(polled.body());
         }
-        return JSON.readTree(run.body());
+        return run;
     }
 
     static long epoch(Instant at) {
@@ -259,7 +269,7 @@ class KapsoCatchUpTest {
             app.context().createProducerTemplate().send("direct:catch-up-all", e -> e.setVariable("trigger", "schedule"));
         }
 
-        assertEquals("unauthorized", app.queryString("SELECT status FROM catchup_run WHERE workspace_id = ? ORDER BY id LIMIT 1", refused.id()));
+        assertEquals("misconfigured", app.queryString("SELECT status FROM catchup_run WHERE workspace_id = ? ORDER BY id LIMIT 1", refused.id()));
         assertEquals(0, count("SELECT count(*) FROM message WHERE workspace_id = ?", refused.id()));
         assertEquals("done", app.queryString("SELECT status FROM catchup_run WHERE workspace_id = ? ORDER BY id LIMIT 1", fine.id()));
         assertEquals(2, count("SELECT count(*) FROM message WHERE workspace_id = ?", fine.id()));
@@ -269,9 +279,9 @@ class KapsoCatchUpTest {
         String log = LOG.toString();
         assertTrue(log.contains("Catch-up of workspace " + refused.id() + " stopped: Kapso answered HTTP 401"), log);
         assertEquals(1, log.split("Catch-up skips workspace " + keyless.id() + ":", -1).length - 1, "the skip is said once");
-        Counter unauthorized = meters.find("leadline.catchup.unauthorized").tag("workspace", String.valueOf(refused.id())).counter();
-        assertNotNull(unauthorized);
-        assertEquals(2.0, unauthorized.count());
+        Counter misconfigured = meters.find("leadline.catchup.misconfigured").tag("workspace", String.valueOf(refused.id())).counter();
+        assertNotNull(misconfigured);
+        assertEquals(2.0, misconfigured.count());
     }
 
     @Test
@@ -289,6 +299,10 @@ class KapsoCatchUpTest {
         assertEquals(2, windowed.get("stored").asInt());
         assertNull(app.queryString("SELECT catchup_watermark FROM workspace WHERE id = ?", t.id()), "a window by hand leaves the watermark");
         assertEquals(409, app.call("POST", "/api/admin/workspaces/" + keyless.id() + "/catch-up", null, ADMIN).statusCode());
+        assertEquals(400, app.get("/api/admin/workspaces/" + t.id() + "/catch-up/runs/abc", ADMIN).statusCode());
+        assertEquals(404, app.get("/api/admin/workspaces/" + keyless.id() + "/catch-up/runs/" + windowed.get("runId").asLong(), ADMIN).statusCode(),
+                "a run is shown only under its own workspace");
+        assertEquals(401, app.get("/api/admin/workspaces/" + t.id() + "/catch-up/runs/" + windowed.get("runId").asLong(), "wrong").statusCode());
         assertEquals(404, app.call("POST", "/api/admin/workspaces/999999999/catch-up", null, ADMIN).statusCode());
         assertEquals(400, app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up?since=yesterday", null, ADMIN).statusCode());
         assertEquals(400, app.call("POST", "/api/admin/workspaces/" + t.id() + "/catch-up?since=" + until + "&until=" + since, null, ADMIN).statusCode());

@@ -119,7 +119,7 @@ class HttpEdgeHardeningTest {
                 }
             }
         }
-        assertEquals(22, operations, "every REST operation of the OpenAPI document was walked (issue 11 added the bulk replay, issue 13 the Kapso key and catch-up, issue 15 GET /api/workspace; then the bulk replay run and the Kapso key re-encryption)");
+        assertEquals(23, operations, "every REST operation of the OpenAPI document was walked (the bulk replay and its runs, the Kapso key and its re-encryption, the catch-up and its runs, GET /api/workspace included)");
 
         // the webhooks: signed, unsigned, a bad body; Meta's handshake, right and wrong token
         byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.edge"),

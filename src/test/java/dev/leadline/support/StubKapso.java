@@ -35,22 +35,36 @@ public final class StubKapso implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One scripted answer; page is the 0-based page it waits for, or -1 for the next request. */
-    public record Fault(int status, String retryAfter, long hangMillis, int page) {
+    /**
+     * One scripted answer; page is the 0-based page it waits for, or -1 for the next request. body, when set,
+     * is the answer's body; hugeBytes, when positive, makes the answer a 200 page of that many bytes, written
+     * as it goes (never held), of which the bytes Kapso's client took are counted (hugeBytesTaken).
+     */
+    public record Fault(int status, String retryAfter, long hangMillis, int page, String body, long hugeBytes) {
         public static Fault status(int status) {
-            return new Fault(status, null, 0, -1);
+            return new Fault(status, null, 0, -1, null, 0);
         }
 
         public static Fault tooManyRequests(String retryAfter) {
-            return new Fault(429, retryAfter, 0, -1);
+            return new Fault(429, retryAfter, 0, -1, null, 0);
         }
 
         public static Fault hang(long millis) {
-            return new Fault(0, null, millis, -1);
+            return new Fault(0, null, millis, -1, null, 0);
         }
 
         public static Fault onPage(int page, int status) {
-            return new Fault(status, null, 0, page);
+            return new Fault(status, null, 0, page, null, 0);
+        }
+
+        /** The status with this body, as Kapso wrote it. */
+        public static Fault answer(int status, String body) {
+            return new Fault(status, null, 0, -1, body, 0);
+        }
+
+        /** A 200 page of this many bytes (one message whose text is the rest). */
+        public static Fault huge(long bytes) {
+            return new Fault(200, null, 0, -1, null, bytes);
         }
     }
 
@@ -64,6 +78,9 @@ public final class StubKapso implements AutoCloseable {
     private final Map<String, Generated> generated = new ConcurrentHashMap<>();
     private final Map<String, ConcurrentLinkedQueue<Fault>> faults = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, List<com.fasterxml.jackson.databind.JsonNode>> junk = new ConcurrentHashMap<>();
+    private final java.util.Set<String> repeatingCursor = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicLong hugeBytesTaken = new java.util.concurrent.atomic.AtomicLong();
 
     public StubKapso() throws IOException {
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -117,6 +134,21 @@ public final class StubKapso implements AutoCloseable {
         generated.put(phoneNumberId, new Generated(count, record));
     }
 
+    /** A record that is no message (a string, a number, an array ...), answered on the number's first page. */
+    public void junk(String phoneNumberId, com.fasterxml.jackson.databind.JsonNode record) {
+        junk.computeIfAbsent(phoneNumberId, k -> new CopyOnWriteArrayList<>()).add(record);
+    }
+
+    /** Every page of the number names the cursor of its second page as the next: a walk that follows it never ends. */
+    public void repeatCursor(String phoneNumberId) {
+        repeatingCursor.add(phoneNumberId);
+    }
+
+    /** The bytes of huge pages the client read before it hung up. */
+    public long hugeBytesTaken() {
+        return hugeBytesTaken.get();
+    }
+
     public void fault(String phoneNumberId, Fault fault) {
         faults.computeIfAbsent(phoneNumberId, k -> new ConcurrentLinkedQueue<>()).add(fault);
     }
@@ -165,7 +197,12 @@ public final class StubKapso implements AutoCloseable {
                     Thread.sleep(fault.hangMillis());
                     return;
                 }
-                send(exchange, fault.status(), "{\"error\":{\"message\":\"scripted " + fault.status() + "\",\"code\":" + fault.status() + "}}",
+                if (fault.hugeBytes() > 0) {
+                    sendHuge(exchange, fault.hugeBytes());
+                    return;
+                }
+                send(exchange, fault.status(), fault.body() != null ? fault.body()
+                        : "{\"error\":{\"message\":\"scripted " + fault.status() + "\",\"code\":" + fault.status() + "}}",
                         fault.retryAfter());
                 return;
             }
@@ -215,7 +252,14 @@ public final class StubKapso implements AutoCloseable {
             ObjectNode page = JSON.createObjectNode();
             ArrayNode data = page.putArray("data");
             records.forEach(data::add);
+            if (pageIndex == 0) {
+                junk.getOrDefault(number, List.of()).forEach(data::add);
+            }
             ObjectNode cursors = page.putObject("paging").putObject("cursors");
+            if (repeatingCursor.contains(number) && !records.isEmpty()) {
+                more = true;
+                pageIndex = 0;
+            }
             if (more) {
                 String after = Base64.getEncoder().encodeToString(("page:" + (pageIndex + 1)).getBytes(StandardCharsets.UTF_8));
                 cursors.put("after", after);
@@ -248,6 +292,33 @@ public final class StubKapso implements AutoCloseable {
         exchange.sendResponseHeaders(status, bytes.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
+        }
+    }
+
+    /** A page of one inbound message whose text fills it to the given size, written a block at a time. */
+    private void sendHuge(HttpExchange exchange, long bytes) throws IOException {
+        byte[] head = ("{\"data\":[{\"id\":\"wamid.huge\",\"timestamp\":\"" + (System.currentTimeMillis() / 1000 - 60)
+                + "\",\"type\":\"text\",\"from\":\"6281100000000\",\"kapso\":{\"direction\":\"inbound\"},\"text\":{\"body\":\"")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = "\"}}],\"paging\":{\"cursors\":{}}}".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes);
+        byte[] block = new byte[64 * 1024];
+        java.util.Arrays.fill(block, (byte) 'x');
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(head);
+            long left = bytes - head.length - tail.length;
+            hugeBytesTaken.addAndGet(head.length);
+            while (left > 0) {
+                int n = (int) Math.min(block.length, left);
+                out.write(block, 0, n);
+                hugeBytesTaken.addAndGet(n);
+                left -= n;
+            }
+            out.write(tail);
+            hugeBytesTaken.addAndGet(tail.length);
+        } catch (IOException hungUp) {
+            // the client stopped reading: what it took is counted
         }
     }
 
