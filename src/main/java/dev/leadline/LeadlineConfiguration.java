@@ -8,7 +8,6 @@ import javax.sql.DataSource;
 import dev.leadline.admin.AdminAuth;
 import dev.leadline.admin.BulkReplay;
 import dev.leadline.admin.DeadLetterReplay;
-import dev.leadline.admin.InterruptedReplays;
 import dev.leadline.admin.KapsoKeys;
 import dev.leadline.admin.WorkspaceRequests;
 import dev.leadline.api.ApiTokens;
@@ -21,6 +20,7 @@ import dev.leadline.db.ClusteredScheduler;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
 import dev.leadline.db.DemoWorkspace;
+import dev.leadline.db.InterruptedRunRecords;
 import dev.leadline.intake.IdentityChanges;
 import dev.leadline.intake.IntakeTally;
 import dev.leadline.intake.IntakeTriage;
@@ -37,7 +37,6 @@ import dev.leadline.outbound.RetryAfterDelay;
 import dev.leadline.page.WebPage;
 import dev.leadline.summary.ChatCompletions;
 import dev.leadline.summary.DayDigester;
-import dev.leadline.summary.InterruptedRuns;
 import dev.leadline.summary.LlmSettings;
 import dev.leadline.summary.ManualRunSlots;
 import dev.leadline.summary.OfflineSummariser;
@@ -185,11 +184,13 @@ public class LeadlineConfiguration implements CamelConfiguration {
         // records of runs a stop cuts off; added after the database, so stopped before it.
         SummaryRunTally tally = new SummaryRunTally(summaryProgressEvery);
         context.getRegistry().bind("summaryRunTally", tally);
-        context.addService(new InterruptedRuns(dataSource, tally), true, true);
+        context.addService(new InterruptedRunRecords(dataSource, "summary runs", "sql/summaries/interrupt-runs.sql",
+                tally::activeRunIds), true, true);
         // The same for bulk dead-letter replays: the runs a stop cuts off are closed at once.
         BulkReplay bulkReplay = new BulkReplay();
         context.getRegistry().bind("bulkReplay", bulkReplay);
-        context.addService(new InterruptedReplays(dataSource, bulkReplay), true, true);
+        context.addService(new InterruptedRunRecords(dataSource, "bulk replay runs", "sql/admin/interrupt-replay-runs.sql",
+                bulkReplay::activeRunIds), true, true);
 
         // The scheduled jobs' Quartz schedulers, clustered on this database (one instance fires each time),
         // one per job: an instance with a job switched off does not start its scheduler, so that it never

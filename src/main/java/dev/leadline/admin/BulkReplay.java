@@ -81,7 +81,7 @@ public final class BulkReplay implements AggregationStrategy {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The runs this instance has open: what a stop leaves unfinished (see {@link InterruptedReplays}). */
+    /** The runs this instance has open: what a stop leaves unfinished (see db/InterruptedRunRecords). */
     private final Set<Long> active = ConcurrentHashMap.newKeySet();
 
     /** {"reason": "...", "limit": n}: the reason exactly as the dead letters show it; limit optional, 1 or more. */
@@ -181,7 +181,7 @@ public final class BulkReplay implements AggregationStrategy {
         active.remove(progress.runId);
     }
 
-    Set<Long> activeRunIds() {
+    public Set<Long> activeRunIds() {
         return Set.copyOf(active);
     }
 

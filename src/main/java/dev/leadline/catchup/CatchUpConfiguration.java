@@ -2,6 +2,7 @@ package dev.leadline.catchup;
 
 import javax.sql.DataSource;
 
+import dev.leadline.db.InterruptedRunRecords;
 import dev.leadline.intake.KapsoEvents;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -47,6 +48,7 @@ public class CatchUpConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
-        context.addService(new InterruptedCatchUpRuns(dataSource, runs), true, true);
+        context.addService(new InterruptedRunRecords(dataSource, "catch-up runs", "sql/catchup/interrupt-runs.sql",
+                runs::activeRunIds), true, true);
     }
 }

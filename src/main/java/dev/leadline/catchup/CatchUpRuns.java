@@ -45,6 +45,11 @@ public final class CatchUpRuns {
         }
     }
 
+    /** This instance's running runs: what a stop leaves unfinished. */
+    public Set<Long> activeRunIds() {
+        return Set.copyOf(running);
+    }
+
     /** This instance's running runs as a PostgreSQL array literal ({12,13}), or null when there are none. */
     public String activeRunIdArray() {
         List<Long> ids = new ArrayList<>(running);

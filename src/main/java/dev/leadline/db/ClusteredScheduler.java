@@ -80,7 +80,7 @@ public final class ClusteredScheduler extends ServiceSupport {
     @Override
     protected void doStop() throws SchedulerException {
         // Not waiting for a running job: the routes have already been given camel.main.shutdown-timeout to
-        // finish it, and the run record is closed as interrupted (InterruptedRuns) if they did not.
+        // finish it, and the run record is closed as interrupted (InterruptedRunRecords) if they did not.
         scheduler.shutdown(false);
     }
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,13 +20,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.LogCapture;
 import dev.leadline.support.StubKapso;
 import dev.leadline.support.Workspaces;
 import org.apache.camel.builder.AdviceWith;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,18 +42,12 @@ class CatchUpLimitsTest {
     static final int MAX_PAGE_BYTES = 1024 * 1024;
     static LeadlineApp app;
     static StubKapso kapso;
-    static final StringWriter LOG = new StringWriter();
-    static WriterAppender appender;
+    static LogCapture LOG;
     static final java.util.concurrent.atomic.AtomicReference<String> OUT_OF_MEMORY_FOR = new java.util.concurrent.atomic.AtomicReference<>();
 
     @BeforeAll
     static void start() throws Exception {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        appender = WriterAppender.newBuilder().setName("catchup-limits-" + UUID.randomUUID())
-                .setTarget(LOG).setLayout(PatternLayout.newBuilder().withPattern("%msg%n").build()).build();
-        appender.start();
-        context.getConfiguration().getRootLogger().addAppender(appender, null, null);
-        context.updateLoggers();
+        LOG = LogCapture.start();
         kapso = new StubKapso();
         app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.ofEntries(
                 Map.entry("admin.token", ADMIN),
@@ -82,10 +72,7 @@ class CatchUpLimitsTest {
     static void stop() {
         app.close();
         kapso.close();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        context.updateLoggers();
-        appender.stop();
+        LOG.close();
     }
 
     record Tenant(long id, String phoneNumberId, String key) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringWriter;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,16 +16,12 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.LogCapture;
 import dev.leadline.support.StubKapso;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,19 +38,12 @@ class KapsoCatchUpTest {
     static final int PAGE_SIZE = 3;
     static LeadlineApp app;
     static StubKapso kapso;
-    static final StringWriter LOG = new StringWriter();
-    static WriterAppender appender;
+    static LogCapture LOG;
     static final java.util.Set<String> KEYS = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     @BeforeAll
     static void start() throws Exception {
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        appender = WriterAppender.newBuilder().setName("catchup-capture-" + UUID.randomUUID())
-                .setTarget(LOG).setLayout(PatternLayout.newBuilder().withPattern("%msg %throwable%n").build()).build();
-        appender.start();
-        config.getRootLogger().addAppender(appender, null, null);
-        context.updateLoggers();
+        LOG = LogCapture.start();
         kapso = new StubKapso();
         app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
                 "admin.token", ADMIN,
@@ -74,10 +62,7 @@ class KapsoCatchUpTest {
     static void stop() {
         app.close();
         kapso.close();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        context.getConfiguration().getRootLogger().removeAppender(appender.getName());
-        context.updateLoggers();
-        appender.stop();
+        LOG.close();
         String captured = LOG.toString();
         assertTrue(captured.contains("Catch-up run"), "the log was captured");
         for (String key : KEYS) {

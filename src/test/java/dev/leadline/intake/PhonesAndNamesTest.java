@@ -5,22 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.StringWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.LogCapture;
 import dev.leadline.support.Tenant;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -84,20 +78,9 @@ class PhonesAndNamesTest {
         String digits = "447700900" + (100 + (int) (Math.random() * 900));
         ObjectNode body = kapso(null, "wamid.waid", Instant.now().getEpochSecond());
         ((ObjectNode) body.get("message")).put("from", digits);
-        StringWriter log = new StringWriter();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        WriterAppender appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID())
-                .setTarget(log).setLayout(PatternLayout.newBuilder().withPattern("%msg%n").build()).build();
-        appender.start();
-        config.getRootLogger().addAppender(appender, null, null);
-        context.updateLoggers();
-        try {
+        LogCapture log = LogCapture.start();
+        try (log) {
             assertEquals(200, tenant.kapso(Webhooks.RECEIVED, body).statusCode());
-        } finally {
-            config.getRootLogger().removeAppender(appender.getName());
-            context.updateLoggers();
-            appender.stop();
         }
         assertEquals(1, tenant.count("SELECT count(*) FROM lead WHERE workspace_id = ? AND phone = ?", "+" + digits));
         String captured = log.toString();

@@ -13,7 +13,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
@@ -33,18 +32,13 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.LogCapture;
 import dev.leadline.support.TestPorts;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -485,15 +479,8 @@ class HttpEdgeHardeningTest {
     void aBadPercentEncodingInThePathIsAJson400AndAtMostOneLogLine() throws Exception {
         List<String> paths = List.of("/%zz", "/api/leads/%", "/api/leads/1%2", "/webhooks/%zz%zz");
         int rounds = 25;
-        StringWriter log = new StringWriter();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        WriterAppender appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID())
-                .setTarget(log).setLayout(PatternLayout.newBuilder().withPattern("%msg%n").build()).build();
-        appender.start();
-        config.getRootLogger().addAppender(appender, null, null);
-        context.updateLoggers();
-        try {
+        LogCapture log = LogCapture.start();
+        try (log) {
             for (int i = 0; i < rounds; i++) {
                 for (String path : paths) {
                     try (Socket socket = connect(app)) {
@@ -511,10 +498,6 @@ class HttpEdgeHardeningTest {
                     }
                 }
             }
-        } finally {
-            config.getRootLogger().removeAppender(appender.getName());
-            context.updateLoggers();
-            appender.stop();
         }
         String captured = log.toString();
         long lines = captured.lines().count();

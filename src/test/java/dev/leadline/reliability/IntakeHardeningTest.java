@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
-import java.io.StringWriter;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -21,14 +20,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.LogCapture;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
 import dev.leadline.web.LogSafe;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.WriterAppender;
-import org.apache.logging.log4j.core.config.Configuration;
-import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -408,21 +403,10 @@ class IntakeHardeningTest {
         String forged = "FORGED-" + UUID.randomUUID() + " ERROR admin logged in";
         String phoneNumberId = newPhoneNumberId() + "\n" + forged;
         ObjectNode event = Webhooks.received(phoneNumberId, Workspaces.unique("wamid.log"), Workspaces.newPhone(), "hi", now());
-        StringWriter log = new StringWriter();
-        LoggerContext context = (LoggerContext) LogManager.getContext(false);
-        Configuration config = context.getConfiguration();
-        WriterAppender appender = WriterAppender.newBuilder().setName("capture-" + UUID.randomUUID())
-                .setTarget(log).setLayout(PatternLayout.newBuilder().withPattern("%msg%n").build()).build();
-        appender.start();
-        config.getRootLogger().addAppender(appender, null, null);
-        context.updateLoggers();
-        try {
+        LogCapture log = LogCapture.start();
+        try (log) {
             HttpResponse<String> response = new Webhooks(app, LeadlineApp.FALLBACK_SECRET).kapso(event);
             assertEquals(1, json(response).get("deadLettered").asInt(), response.body());
-        } finally {
-            config.getRootLogger().removeAppender(appender.getName());
-            context.updateLoggers();
-            appender.stop();
         }
         String captured = log.toString();
         assertTrue(captured.contains("Dead letter from kapso"), captured);

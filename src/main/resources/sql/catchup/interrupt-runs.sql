@@ -1,0 +1,4 @@
+-- The catch-up runs a stop cut off on this instance (their ids, an array): closed as interrupted.
+UPDATE catchup_run
+SET status = 'interrupted', finished_at = now(), error = 'the service stopped during the run'
+WHERE id = ANY (?) AND status = 'running'

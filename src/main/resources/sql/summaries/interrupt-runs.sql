@@ -1,0 +1,4 @@
+-- The summary runs a stop cut off on this instance (their ids, an array): closed as interrupted.
+UPDATE summary_run
+SET status = 'interrupted', finished_at = now(), error = 'the service stopped during the run'
+WHERE id = ANY (?) AND status = 'running'
