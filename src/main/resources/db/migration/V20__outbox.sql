@@ -126,6 +126,15 @@ CREATE TABLE event_delivery_attempt (
 );
 CREATE INDEX event_delivery_attempt_log ON event_delivery_attempt (subscription_id, attempted_at DESC, id DESC);
 
+-- An event as it leaves leadline (webhook body, Kafka value, the events API): the envelope and its resource,
+-- with what changed or the merge where the type has them. Its one home: every relay sends these bytes.
+CREATE FUNCTION event_envelope(e event) RETURNS jsonb
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT jsonb_build_object('id', e.id, 'type', e.type, 'workspaceId', e.workspace_id, 'leadId', e.lead_id,
+                              'sequence', e.seq, 'occurredAt', e.occurred_at, 'data', e.data)
+           || coalesce(e.detail, '{}'::jsonb)
+$$;
+
 -- Writes one event of a lead: its next sequence number (taking the lead's row lock, which the change holds
 -- already in the intake and the API), the row, and a delivery for every enabled subscription that takes it.
 CREATE FUNCTION event_write(p_workspace bigint, p_lead bigint, p_type text, p_data jsonb, p_detail jsonb)

@@ -1,0 +1,29 @@
+-- A relay's next deliveries of one kind of subscription (webhook, kafka): per subscription and lead only the
+-- head (its lowest pending seq: a lead's next event waits for the one before it), due, not leased by another
+-- instance, locked without waiting (SKIP LOCKED: instances share the work), then leased to this instance for
+-- leaseSeconds and counted as an attempt. A crashed instance's lease runs out and another takes the
+-- delivery, with the same event id (webhook-id). Answers the envelope (the bytes to send) and where to.
+WITH heads AS (
+    SELECT DISTINCT ON (d.subscription_id, d.lead_id) d.subscription_id, d.lead_id, d.seq
+    FROM event_delivery d
+    JOIN event_subscription s ON s.id = d.subscription_id
+    WHERE d.status = 'pending' AND s.enabled AND s.kind = :#kind
+    ORDER BY d.subscription_id, d.lead_id, d.seq
+), claimable AS (
+    SELECT d.subscription_id, d.lead_id, d.seq
+    FROM event_delivery d
+    JOIN heads h ON h.subscription_id = d.subscription_id AND h.lead_id = d.lead_id AND h.seq = d.seq
+    WHERE d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+    ORDER BY d.next_attempt_at
+    LIMIT :#limit
+    FOR UPDATE OF d SKIP LOCKED
+)
+UPDATE event_delivery d
+SET lease_until = now() + make_interval(secs => CAST(:#leaseSeconds AS integer)), leased_by = :#instance,
+    attempts = d.attempts + 1
+FROM claimable c, event e, event_subscription s
+WHERE d.subscription_id = c.subscription_id AND d.lead_id = c.lead_id AND d.seq = c.seq
+  AND e.id = d.event_id AND s.id = d.subscription_id
+RETURNING d.subscription_id AS "subscriptionId", d.lead_id AS "leadId", d.seq, d.attempts, d.created_at AS "createdAt",
+          e.id AS "eventId", e.type, e.workspace_id AS "workspaceId", event_envelope(e)::text AS body,
+          s.url, s.secret
