@@ -26,12 +26,18 @@ CREATE TABLE event (
 CREATE INDEX event_by_time ON event (occurred_at);
 CREATE INDEX event_by_workspace ON event (workspace_id, position);
 
--- The resources, named as the API names them (the Lead, Message and Note schemas).
+-- A time as the API writes it (Jackson's ISO-8601 form, in UTC, to the millisecond): 2026-12-07T18:24:57.000+00:00.
+CREATE FUNCTION event_time(t timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"+00:00"')
+$$;
+
+-- The resources, named and written as the API answers them (the Lead, Message and Note schemas).
 CREATE FUNCTION event_lead(p_lead bigint) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
     SELECT jsonb_build_object('id', l.id, 'phone', l.phone, 'bsuid', l.bsuid, 'parentBsuid', l.parent_bsuid,
                               'username', l.username, 'name', l.name, 'status', l.status, 'version', l.version,
-                              'createdAt', l.created_at, 'lastActivityAt', l.last_activity_at,
+                              'createdAt', event_time(l.created_at), 'lastActivityAt', event_time(l.last_activity_at),
                               'messagesIn', c.inbound, 'messagesOut', c.outbound)
     FROM lead l
     CROSS JOIN LATERAL (
@@ -46,16 +52,16 @@ $$;
 CREATE FUNCTION event_message(m message) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_build_object('id', m.id, 'wamid', m.wamid, 'direction', m.direction, 'type', m.type, 'text', m.text,
-                              'textTruncated', m.text_truncated, 'mediaUrl', m.media_url, 'sentAt', m.sent_at,
-                              'senderSentAt', m.sender_sent_at, 'receivedAt', m.received_at, 'status', m.status,
-                              'statusAt', m.status_at, 'errorCode', m.error_code, 'errorTitle', m.error_title,
-                              'previousText', m.previous_text, 'editedAt', m.edited_at, 'deletedAt', m.deleted_at)
+                              'textTruncated', m.text_truncated, 'mediaUrl', m.media_url, 'sentAt', event_time(m.sent_at),
+                              'senderSentAt', event_time(m.sender_sent_at), 'receivedAt', event_time(m.received_at), 'status', m.status,
+                              'statusAt', event_time(m.status_at), 'errorCode', m.error_code, 'errorTitle', m.error_title,
+                              'previousText', m.previous_text, 'editedAt', event_time(m.edited_at), 'deletedAt', event_time(m.deleted_at))
 $$;
 
 CREATE FUNCTION event_note(n note) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_build_object('id', n.id, 'kind', n.kind, 'content', n.content, 'addedBy', n.added_by,
-                              'addedAt', n.added_at, 'updatedAt', n.updated_at, 'day', n.day,
+                              'addedAt', event_time(n.added_at), 'updatedAt', event_time(n.updated_at), 'day', n.day,
                               'partial', CASE WHEN n.kind = 'daily_summary' THEN n.partial END,
                               'generator', n.generator, 'promptTokens', n.prompt_tokens,
                               'completionTokens', n.completion_tokens, 'statusFrom', n.status_from,
@@ -131,7 +137,7 @@ CREATE INDEX event_delivery_attempt_log ON event_delivery_attempt (subscription_
 CREATE FUNCTION event_envelope(e event) RETURNS jsonb
 LANGUAGE sql IMMUTABLE AS $$
     SELECT jsonb_build_object('id', e.id, 'type', e.type, 'workspaceId', e.workspace_id, 'leadId', e.lead_id,
-                              'sequence', e.seq, 'occurredAt', e.occurred_at, 'data', e.data)
+                              'sequence', e.seq, 'occurredAt', event_time(e.occurred_at), 'data', e.data)
            || coalesce(e.detail, '{}'::jsonb)
 $$;
 
@@ -214,7 +220,8 @@ BEGIN
                 jsonb_build_object('changes', event_changes(jsonb_build_object(
                     'status', jsonb_build_object('from', OLD.status, 'to', NEW.status),
                     'text', jsonb_build_object('from', OLD.text, 'to', NEW.text),
-                    'deletedAt', jsonb_build_object('from', OLD.deleted_at, 'to', NEW.deleted_at)))));
+                    'deletedAt', jsonb_build_object('from', event_time(OLD.deleted_at),
+                                                    'to', event_time(NEW.deleted_at))))));
     END IF;
     RETURN NULL;
 END
