@@ -138,11 +138,11 @@ public final class HubSpotRequests {
     }
 
     /**
-     * What leadline's webhook relay is answered when HubSpot kept failing after our retries: 503 (busy or failing:
+     * The answer (rendered by errorResponses) leadline's webhook relay gets when HubSpot kept failing after our retries: 503 (busy or failing:
      * the relay tries again later, with its own backoff) or 502 (a refusal: the delivery log shows why, and the
      * relay still retries, so a fixed setting lets the event through).
      */
-    public void unavailable(Throwable failure) {
+    public ApiException unavailable(Throwable failure) {
         Integer status = null;
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof OutboundFailure outbound) {
@@ -151,7 +151,7 @@ public final class HubSpotRequests {
             }
         }
         boolean busy = status == null || OutboundFailure.busyOrFailing(status);
-        throw new ApiException(busy ? 503 : 502, busy ? "hubspot_unavailable" : "hubspot_refused",
+        return new ApiException(busy ? 503 : 502, busy ? "hubspot_unavailable" : "hubspot_refused",
                 OutboundFailure.reason(failure));
     }
 

@@ -51,6 +51,7 @@ class HubSpotExampleTest {
         settings.put("examples.hubspot.webhook-secret", SECRET);
         // a short backoff, so that the gap after a 429 is HubSpot's Retry-After, not ours
         settings.put("examples.hubspot.retry-delay-ms", "50");
+        settings.put("examples.hubspot.max-retry-after-ms", "2000");
         settings.put("summaries.enabled", "false");
         app = LeadlineApp.start(LeadlineApp.freshDataDir(), settings);
     }
@@ -96,8 +97,9 @@ class HubSpotExampleTest {
 
         // HubSpot is over its rate limit for the first call: 429 with Retry-After 1, then the same call again
         hubspot.enqueue(new StubHubSpot.Scripted(429, "1"));
+        int start = hubspot.requests().size();
         assertOutcome(deliver(created), "contact upserted");
-        List<Request> first = hubspot.requests();
+        List<Request> first = hubspot.requests().subList(start, hubspot.requests().size());
         assertEquals(2, first.size(), "the 429 and its retry: " + first);
         assertEquals(first.get(0).body(), first.get(1).body(), "the retry sends the same request");
         long gap = first.get(1).atMillis() - first.get(0).atMillis();
@@ -121,18 +123,65 @@ class HubSpotExampleTest {
         assertOutcome(deliver(events.get(5)), "contact upserted"); // lead.merged: the survivor
 
         assertEquals(List.of(), hubspot.problems(), "every request followed HubSpot's documented wire format");
-        assertEquals(1, hubspot.contacts().size(), "one contact for the lead: " + hubspot.contacts().keySet());
+        String workspace = t.workspaceId + ":";
+        assertEquals(List.of(key), hubspot.contacts().keySet().stream().filter(k -> k.startsWith(workspace)).toList(),
+                "one contact for the lead, the merge's survivor");
         assertEquals(contact.id(), hubspot.contacts().get(key).id());
-        Map<String, Record> notes = hubspot.notes();
+        Map<String, Record> notes = new LinkedHashMap<>(hubspot.notes());
+        notes.keySet().removeIf(k -> !k.startsWith(workspace));
         assertEquals(1, notes.size(), "the redelivered note event added no second note: " + notes);
         Record note = notes.get(t.workspaceId + ":" + summary.json().at("/data/id").asText());
         assertEquals("Budi asked about the monthly plan.", note.properties().get("hs_note_body"));
         assertEquals(Instant.parse(note.properties().get("hs_timestamp")),
                 java.time.OffsetDateTime.parse(summary.json().at("/data/addedAt").asText()).toInstant());
-        assertEquals(java.util.Set.of(note.id() + "->" + contact.id()), hubspot.associations());
-        List<Request> noteCalls = hubspot.requests().stream().filter(r -> r.path().endsWith("/notes/batch/upsert")).toList();
+        assertEquals(List.of(note.id() + "->" + contact.id()),
+                hubspot.associations().stream().filter(a -> a.startsWith(note.id() + "->")).toList());
+        List<Request> noteCalls = hubspot.requests().subList(start, hubspot.requests().size()).stream()
+                .filter(r -> r.path().endsWith("/notes/batch/upsert")).toList();
         assertEquals(2, noteCalls.size());
         assertTrue(hubspot.requests().stream().allMatch(r -> r.path().startsWith(StubHubSpot.BASE_PATH)), hubspot.requests().toString());
+    }
+
+    /**
+     * A Retry-After longer than examples.hubspot.max-retry-after-ms waits the cap, decided by hubspot-retries in
+     * the YAML: the HTTP client does not re-send on its own after HubSpot's full delay, holding the relay's
+     * delivery past its timeout. When HubSpot stays busy, the relay gets 503 and keeps the event.
+     */
+    @Test
+    void aLongRetryAfterIsCappedAndAStillBusyHubSpotHandsTheEventBack() throws Exception {
+        Tenant t = Tenant.create(app);
+        String phone = Workspaces.newPhone();
+        t.webhooks.kapso(Webhooks.received(t.phoneNumberId, Workspaces.unique("wamid.hs"), phone, "Halo", Instant.now().getEpochSecond()));
+        long lead = t.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", phone);
+        Envelope created = envelopes(t.workspaceId, lead).get(0);
+
+        hubspot.enqueue(new StubHubSpot.Scripted(429, "30"));
+        int before = hubspot.requests().size();
+        long started = System.currentTimeMillis();
+        assertOutcome(deliver(created), "contact upserted");
+        long took = System.currentTimeMillis() - started;
+        List<Request> calls = hubspot.requests().subList(before, hubspot.requests().size());
+        assertEquals(2, calls.size(), calls.toString());
+        long gap = calls.get(1).atMillis() - calls.get(0).atMillis();
+        assertTrue(gap >= 1900 && took < 10_000, "waited the 2 s cap, not HubSpot's 30 s: gap " + gap + " ms, answered in " + took + " ms");
+
+        // busy on every attempt (the first try and max-retries = 2 retries): 503, so the relay retries later
+        for (int i = 0; i < 3; i++) {
+            hubspot.enqueue(new StubHubSpot.Scripted(503, null));
+        }
+        before = hubspot.requests().size();
+        HttpResponse<String> busy = deliver(created);
+        assertEquals(503, busy.statusCode(), busy.body());
+        assertEquals("hubspot_unavailable", JSON.readTree(busy.body()).path("error").asText(), busy.body());
+        assertEquals(3, hubspot.requests().size() - before, "the first try and two retries");
+
+        // a refusal (here 400, a property HubSpot does not have) is not retried: 502, and the relay keeps the event
+        hubspot.enqueue(new StubHubSpot.Scripted(400, null));
+        before = hubspot.requests().size();
+        HttpResponse<String> refused = deliver(created);
+        assertEquals(502, refused.statusCode(), refused.body());
+        assertEquals("hubspot_refused", JSON.readTree(refused.body()).path("error").asText(), refused.body());
+        assertEquals(1, hubspot.requests().size() - before, "not retried");
     }
 
     @Test
