@@ -204,6 +204,10 @@ class HubSpotExampleTest {
         HttpResponse<String> rotated = post("msg_2", now, skipped, "v1,"
                 + Base64.getEncoder().encodeToString(randomBytes(32)) + " " + sign(SECRET, "msg_2", now, skipped));
         assertEquals(200, rotated.statusCode(), rotated.body());
+        assertEquals("skipped", JSON.readTree(rotated.body()).get("outcome").asText());
+        // rightly signed, but not a JSON object
+        byte[] notJson = "[1, 2".getBytes(StandardCharsets.UTF_8);
+        assertEquals(400, post("msg_3", now, notJson, sign(SECRET, "msg_3", now, notJson)).statusCode());
     }
 
     @Test
