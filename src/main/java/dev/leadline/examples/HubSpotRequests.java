@@ -14,9 +14,10 @@ import dev.leadline.outbound.RetryAfter;
 import dev.leadline.web.ApiException;
 
 /**
- * The JSON of the example's HubSpot calls (HUBSPOT_CRM.md), from leadline's event envelope
- * ({id, type, workspaceId, leadId, sequence, occurredAt, data, changes?|merge?}), and the reading of HubSpot's
- * answers. Which event makes which call is decided in routes/example-hubspot.camel.yaml; this only speaks JSON.
+ * The JSON of the example's HubSpot calls (HubSpot's CRM objects API, docs/example-hubspot.md), from
+ * leadline's event envelope ({id, type, workspaceId, leadId, sequence, occurredAt, data, changes?|merge?}), and
+ * the reading of HubSpot's answers. Which event makes which call is decided in routes/example-hubspot.camel.yaml;
+ * this only speaks JSON.
  * <ul>
  *   <li>a lead is a contact, upserted by the custom unique property {@code leadKeyProperty} holding
  *       {@code "<workspaceId>:<leadId>"} (phone is not unique in HubSpot, so it is a plain property);</li>

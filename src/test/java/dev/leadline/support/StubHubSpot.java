@@ -26,7 +26,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * HubSpot's CRM objects API on loopback, as HUBSPOT_CRM.md documents it, with the state a real account would
+ * HubSpot's CRM objects API on loopback, as HubSpot documents it (docs/example-hubspot.md), with the state a real account would
  * keep: contacts and notes by their unique key property, note-to-contact associations. It checks the wire format
  * of every request (path and method, the Bearer token, JSON content type, the body's shape) and answers a wrong
  * one 400 with HubSpot's error shape, recording it in {@link #problems()} so a test can fail on it. Scripted
