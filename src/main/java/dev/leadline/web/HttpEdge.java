@@ -32,6 +32,8 @@ import io.vertx.ext.web.RoutingContext;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
@@ -298,12 +300,22 @@ public final class HttpEdge implements StartupListener {
         }
     }
 
-    /** Nothing matched: 405 with Allow when another method serves the path, else 404. */
+    /**
+     * Nothing matched: 405 with Allow when another method serves the path, else 404. A route that is not started
+     * (one switched off by its setting, such as an example's) serves nothing, so its endpoint names no method.
+     */
     private void noRoute(RoutingContext ctx, CamelContext context) {
         String path = ctx.normalizedPath();
+        Set<Endpoint> idle = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Route route : context.getRoutes()) {
+            ServiceStatus status = context.getRouteController().getRouteStatus(route.getRouteId());
+            if (status == null || !status.isStarted()) {
+                idle.add(route.getEndpoint());
+            }
+        }
         Set<String> allowed = new TreeSet<>();
         for (Endpoint endpoint : context.getEndpoints()) {
-            if (endpoint instanceof PlatformHttpEndpoint http && http.getHttpMethodRestrict() != null
+            if (endpoint instanceof PlatformHttpEndpoint http && !idle.contains(endpoint) && http.getHttpMethodRestrict() != null
                     && template(http.getPath()).matcher(path).matches()) {
                 for (String verb : http.getHttpMethodRestrict().split(",")) {
                     allowed.add(verb.trim().toUpperCase(Locale.ROOT));
