@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|events|startup|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -63,6 +63,11 @@ public final class Bench {
         }
         if (which.equals("oversize") || which.equals("all") || smoke) {
             OversizeBenchmark.run(Options.integer(o, "posts", smoke ? 10 : 200), Options.integer(o, "mib", smoke ? 2 : 15), table);
+        }
+        // Not in the smoke run (it starts a Kafka broker and three services; the relays' own tests run in mvn test).
+        if (which.equals("events") || which.equals("all")) {
+            EventsBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", 20),
+                    Options.integer(o, "leads", 10_000), Options.integer(o, "backlog", 100_000), table);
         }
         if (which.equals("startup") || which.equals("all") || smoke) {
             StartupBenchmark.run(Options.integer(o, "runs", smoke ? 1 : 3), table);
