@@ -15,7 +15,7 @@ WITH heads AS (
     JOIN heads h ON h.subscription_id = d.subscription_id AND h.lead_id = d.lead_id AND h.seq = d.seq
     WHERE d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
     ORDER BY d.next_attempt_at
-    LIMIT :#limit
+    LIMIT CAST(:#limit AS integer)   -- bound as text from a setting: typed here
     FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE event_delivery d
