@@ -229,10 +229,15 @@ class KafkaRelayTest {
 
     @Test
     void aRestartOfTheServiceLosesNothing() throws Exception {
+        // a database of its own, so a topic of its own: its workspace and lead ids repeat the other service's
+        String topic = "leadline.events.restart";
+        broker.createTopic(topic, 4);
+        Map<String, String> settings = new HashMap<>(kafkaSettings());
+        settings.put("events.kafka.topic", topic);
         Path dataDir = LeadlineApp.freshDataDir();
         Tenant t;
         List<String> phones = List.of(Workspaces.newPhone(), Workspaces.newPhone(), Workspaces.newPhone());
-        try (LeadlineApp first = LeadlineApp.start(dataDir, kafkaSettings())) {
+        try (LeadlineApp first = LeadlineApp.start(dataDir, settings)) {
             awaitKafkaSubscription(first, true);
             t = Tenant.create(first);
             for (String phone : phones) {
@@ -248,7 +253,7 @@ class KafkaRelayTest {
             assertTrue(pending(first, t.workspaceId) >= phones.size() * 2, "pending when the service stops");
         }
         broker.startAgain();
-        try (LeadlineApp second = LeadlineApp.start(dataDir, kafkaSettings())) {
+        try (LeadlineApp second = LeadlineApp.start(dataDir, settings)) {
             Webhooks again = new Webhooks(second, t.secret);
             for (String phone : phones) {
                 assertEquals(200, kapso(again, t.phoneNumberId, phone, "sesudah"));
@@ -257,7 +262,7 @@ class KafkaRelayTest {
             List<DbEvent> events = events(second, t.workspaceId);
             Map<String, DbEvent> byId = new HashMap<>();
             events.forEach(e -> byId.put(e.id(), e));
-            Map<String, List<ConsumerRecord<String, byte[]>>> byKey = recordsByKey(t.workspaceId);
+            Map<String, List<ConsumerRecord<String, byte[]>>> byKey = recordsByKey(topic, t.workspaceId);
             Map<String, Boolean> seen = new HashMap<>();
             for (List<ConsumerRecord<String, byte[]>> list : byKey.values()) {
                 long previous = 0;
@@ -273,7 +278,7 @@ class KafkaRelayTest {
         }
 
         // Without brokers the subscription is disabled at start: new events get no Kafka delivery.
-        Map<String, String> noKafka = new HashMap<>(kafkaSettings());
+        Map<String, String> noKafka = new HashMap<>(settings);
         noKafka.put("events.kafka.brokers", "");
         try (LeadlineApp third = LeadlineApp.start(dataDir, noKafka)) {
             awaitKafkaSubscription(third, false);
@@ -334,8 +339,12 @@ class KafkaRelayTest {
 
     /** The workspace's records on the topic, per key, in the order of their partition. */
     static Map<String, List<ConsumerRecord<String, byte[]>>> recordsByKey(long workspaceId) {
+        return recordsByKey(TOPIC, workspaceId);
+    }
+
+    static Map<String, List<ConsumerRecord<String, byte[]>>> recordsByKey(String topic, long workspaceId) {
         Map<String, List<ConsumerRecord<String, byte[]>>> byKey = new LinkedHashMap<>();
-        for (ConsumerRecord<String, byte[]> r : broker.readAll(TOPIC, Duration.ofSeconds(3))) {
+        for (ConsumerRecord<String, byte[]> r : broker.readAll(topic, Duration.ofSeconds(3))) {
             if (r.key() != null && r.key().startsWith(workspaceId + ":")) {
                 byKey.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(r);
             }

@@ -73,10 +73,14 @@ public final class KafkaBroker implements AutoCloseable {
             throw new IllegalStateException("kafka storage format exited " + formatted + ": " + broker.output("format"));
         }
         broker.startAgain();
-        try (Admin admin = broker.admin()) {
+        broker.createTopic(topic, partitions);
+        return broker;
+    }
+
+    public void createTopic(String topic, int partitions) throws Exception {
+        try (Admin admin = admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        return broker;
     }
 
     public String bootstrap() {
