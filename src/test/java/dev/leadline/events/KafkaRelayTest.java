@@ -181,7 +181,9 @@ class KafkaRelayTest {
             assertTrue(pendingDuringOutage > 0, "events pending while the broker is down");
             assertTrue(lagDuringOutage >= 2, "the lag gauge grows while the broker is down: " + lagDuringOutage);
             broker.startAgain();
-            Duration outage = Duration.between(down, Instant.now());
+            Instant up = Instant.now();
+            Duration outage = Duration.between(down, up);
+            long pendingAtRestart = pending(app, t.workspaceId);
             sleep(1500);
             intake.set(false);
             for (Future<?> f : running) {
@@ -190,6 +192,7 @@ class KafkaRelayTest {
             assertEquals(0, refused.get(), "the intake refused nothing while the broker was down");
 
             awaitAllDelivered(app, t.workspaceId, Duration.ofSeconds(90));
+            Duration drained = Duration.between(up, Instant.now());
             List<DbEvent> events = events(app, t.workspaceId);
             Map<String, DbEvent> byId = new HashMap<>();
             events.forEach(e -> byId.put(e.id(), e));
@@ -218,9 +221,10 @@ class KafkaRelayTest {
             double retries = metrics.value("leadline_events_kafka_deliveries_total", "outcome", "retry");
             assertTrue(retries > 0, "tries the broker did not acknowledge are counted");
             System.out.printf("kafka outage: %d messages sent (%d refused), outage %d ms, %d delivered at the stop, "
-                            + "%d pending and lag %.1f s during it, %d events, %d records (%d repeats), %d retries counted%n",
+                            + "%d pending and lag %.1f s during it, %d pending at the restart and all delivered %d ms after it, "
+                            + "%d events, %d records (%d repeats), %d retries counted%n",
                     sent.get(), refused.get(), outage.toMillis(), deliveredAtStop, pendingDuringOutage, lagDuringOutage,
-                    events.size(), records, duplicates, (long) retries);
+                    pendingAtRestart, drained.toMillis(), events.size(), records, duplicates, (long) retries);
         } finally {
             intake.set(false);
             senders.shutdownNow();
