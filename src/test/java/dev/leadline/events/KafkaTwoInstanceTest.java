@@ -80,14 +80,14 @@ class KafkaTwoInstanceTest {
             Future<ServiceProcess> startB = pool.submit(() -> ServiceProcess.start("kafka-b", env, jvm));
             try (ServiceProcess a = startA.get(180, TimeUnit.SECONDS); ServiceProcess b = startB.get(180, TimeUnit.SECONDS)) {
                 List<String> phones = new ArrayList<>();
-                for (int i = 0; i < 10; i++) {
+                for (int i = 0; i < 20; i++) {
                     phones.add(Workspaces.newPhone());
                 }
                 // Intake on both instances at once: each lead's messages alternate between them.
                 List<Future<?>> sends = new ArrayList<>();
                 for (String phone : phones) {
                     sends.add(pool.submit(() -> {
-                        for (int m = 0; m < 6; m++) {
+                        for (int m = 0; m < 8; m++) {
                             assertEquals(200, kapso(m % 2 == 0 ? a : b, phone, "pesan " + m));
                         }
                         return null;
