@@ -13,9 +13,11 @@ WITH heads AS (
     SELECT d.subscription_id, d.lead_id, d.seq
     FROM event_delivery d
     JOIN heads h ON h.subscription_id = d.subscription_id AND h.lead_id = d.lead_id AND h.seq = d.seq
-    WHERE d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+    -- status again here: the heads are of the statement's snapshot, and a head another instance finished since
+    -- (delivered, lease cleared) would otherwise pass the re-check of the locked row and go out a second time
+    WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
     ORDER BY d.next_attempt_at
-    LIMIT :#limit
+    LIMIT CAST(:#limit AS integer)   -- bound as text from a setting: typed here
     FOR UPDATE OF d SKIP LOCKED
 )
 UPDATE event_delivery d

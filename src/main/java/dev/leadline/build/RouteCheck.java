@@ -38,6 +38,7 @@ import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.leadline.LeadlineConfiguration;
 import dev.leadline.catchup.CatchUpConfiguration;
+import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.catalog.CamelCatalog;
@@ -85,7 +86,7 @@ public final class RouteCheck {
 
     /** The beans the routes call by name: the configurations' @BindToRegistry methods, name to type. */
     private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, CatchUpConfiguration.class,
-            HubSpotExampleConfiguration.class);
+            KafkaRelayConfiguration.class, HubSpotExampleConfiguration.class);
 
     private final JsonSchema schema;
     private final CamelCatalog catalog = new DefaultCamelCatalog();
