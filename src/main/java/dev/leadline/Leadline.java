@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.leadline.catchup.CatchUpConfiguration;
+import dev.leadline.events.EventsConfiguration;
 import dev.leadline.observe.Meters;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
@@ -56,6 +57,7 @@ public final class Leadline {
         }
         main.configure().addConfiguration(LeadlineConfiguration.class);
         main.configure().addConfiguration(CatchUpConfiguration.class);
+        main.configure().addConfiguration(EventsConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;
