@@ -17,9 +17,12 @@ import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -57,8 +60,9 @@ public class EventsConfiguration implements CamelConfiguration {
 
     @BindToRegistry("webhookRetries")
     public WebhookRetries webhookRetries(@PropertyInject("events.retry-delay-ms") long retryDelayMillis,
-                                         @PropertyInject("events.max-retry-delay-ms") long maxRetryDelayMillis) {
-        return new WebhookRetries(retryDelayMillis, maxRetryDelayMillis);
+                                         @PropertyInject("events.max-retry-delay-ms") long maxRetryDelayMillis,
+                                         @PropertyInject("events.max-retry-after-ms") long maxRetryAfterMillis) {
+        return new WebhookRetries(retryDelayMillis, maxRetryDelayMillis, maxRetryAfterMillis);
     }
 
     @BindToRegistry("subscriptionRequests")
@@ -87,6 +91,12 @@ public class EventsConfiguration implements CamelConfiguration {
                 .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
                         .setTimeToLive(5, TimeUnit.MINUTES).build())
                 .build();
+    }
+
+    /** The HTTP client's own retries, none: a delivery's every attempt is the relay's, logged and scheduled in the outbox. */
+    @BindToRegistry("webhookNoRetries")
+    public HttpRequestRetryStrategy webhookNoRetries() {
+        return new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS);
     }
 
     @Override

@@ -10,22 +10,24 @@ import dev.leadline.outbound.RetryAfter;
  * exponential backoff from retryDelayMillis, doubling per attempt up to maxRetryDelayMillis, with up to 20%
  * jitter added (never taken away, so the schedule spans at least its nominal length: 25 attempts with the
  * defaults, 5 s doubling to 6 h, take more than three days). The receiver's Retry-After, when it sent one,
- * replaces the backoff, capped at maxRetryDelayMillis. Which answers are retried at all is in
+ * replaces the backoff, capped at maxRetryAfterMillis. Which answers are retried at all is in
  * routes/event-webhooks.camel.yaml.
  */
 public final class WebhookRetries {
 
     private final long retryDelayMillis;
     private final long maxRetryDelayMillis;
+    private final long maxRetryAfterMillis;
 
-    public WebhookRetries(long retryDelayMillis, long maxRetryDelayMillis) {
+    public WebhookRetries(long retryDelayMillis, long maxRetryDelayMillis, long maxRetryAfterMillis) {
         this.retryDelayMillis = retryDelayMillis;
         this.maxRetryDelayMillis = maxRetryDelayMillis;
+        this.maxRetryAfterMillis = maxRetryAfterMillis;
     }
 
     /** The delay after failed attempt number attempts (1 for the first). */
     public long delayMillis(int attempts, String retryAfter) {
-        Long told = RetryAfter.millis(retryAfter, maxRetryDelayMillis);
+        Long told = RetryAfter.millis(retryAfter, maxRetryAfterMillis);
         if (told != null) {
             return told;
         }
