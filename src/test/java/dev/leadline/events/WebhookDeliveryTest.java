@@ -320,6 +320,29 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void anAnswerWhoseBodyNeverEndsDoesNotHoldTheRelay() throws Exception {
+        Tenant t = Tenant.create(app);
+        WebhookReceiver receiver = receiver();
+        receiver.then(Answer.trickle(200));
+        long id = subscribe(t, receiver.url("/trickle"), "[\"lead.created\", \"message.received\"]").get("id").asLong();
+        long started = System.nanoTime();
+        message(t, Workspaces.newPhone(), "hi");
+        await("both delivered", Duration.ofSeconds(10), () -> delivered(id) == 2);
+        long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        JsonNode log = log(t, id);
+        assertEquals(2, log.size(), "a 200 is delivered on its status, its body unread: " + log);
+        System.out.printf("an answer trickling its body forever: delivered in %d ms%n", millis);
+        receiver.then(Answer.trickle(500));
+        HttpResponse<String> second = app.call("POST", "/api/subscriptions/" + id + "/redeliver", "{\"since\": \"2000-01-01T00:00:00Z\"}", t.token);
+        assertEquals(202, second.statusCode());
+        // the 500's trickling body: the attempt is recorded with the start of the answer, not held
+        await("the 500 logged", Duration.ofSeconds(10), () -> log(t, id).toString().contains("\"status\":500"));
+        JsonNode failed = log(t, id).findParents("status").stream().filter(a -> a.get("status").asInt() == 500).findFirst().orElseThrow();
+        assertTrue(failed.get("error").asText().startsWith("HTTP 500: xx"), failed.toString());
+        assertTrue(failed.get("latencyMs").asInt() < 1000, failed.toString());
+    }
+
+    @Test
     void aRedirectIsNotFollowed() throws Exception {
         Tenant t = Tenant.create(app);
         WebhookReceiver receiver = receiver();
@@ -346,7 +369,7 @@ class WebhookDeliveryTest {
                 .get("enabled").asBoolean());
         JsonNode sub = JSON.readTree(app.get("/api/subscriptions/" + id, t.token).body());
         assertTrue(sub.get("disabledReason").asText().contains("410"), sub.toString());
-        assertEquals("HTTP 410", sub.get("lastError").asText());
+        assertEquals("HTTP 410: answer 410", sub.get("lastError").asText());
         assertEquals("gone", log(t, id).get(0).get("outcome").asText());
         int before = receiver.requests("/gone").size();
         message(t, Workspaces.newPhone(), "after gone");

@@ -32,9 +32,18 @@ public final class WebhookReceiver implements AutoCloseable {
     }
 
     /** One scripted answer. */
-    public record Answer(int status, String retryAfter, String location, long hangMillis) {
+    public record Answer(int status, String retryAfter, String location, long hangMillis, boolean trickle) {
+        public Answer(int status, String retryAfter, String location, long hangMillis) {
+            this(status, retryAfter, location, hangMillis, false);
+        }
+
         public static Answer status(int status) {
             return new Answer(status, null, null, 0);
+        }
+
+        /** The status at once, then a body that never ends: a byte every 100 ms until the client hangs up. */
+        public static Answer trickle(int status) {
+            return new Answer(status, null, null, 0, true);
         }
 
         public static Answer tooManyRequests(String retryAfter) {
@@ -145,6 +154,19 @@ public final class WebhookReceiver implements AutoCloseable {
             }
             if (answer.location() != null) {
                 exchange.getResponseHeaders().add("Location", answer.location());
+            }
+            if (answer.trickle()) {
+                exchange.sendResponseHeaders(answer.status(), 0);
+                try (OutputStream out = exchange.getResponseBody()) {
+                    for (int i = 0; i < 600; i++) {
+                        out.write('x');
+                        out.flush();
+                        Thread.sleep(100);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return;
             }
             if (answer.status() == 204) {
                 exchange.sendResponseHeaders(204, -1);
