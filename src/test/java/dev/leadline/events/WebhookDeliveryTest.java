@@ -278,6 +278,8 @@ class WebhookDeliveryTest {
         assertTrue(after.value("leadline_events_deliveries_total", "kind", "webhook", "outcome", "delivered") >= events);
         assertTrue(after.value("leadline_events_deliveries_total", "kind", "webhook", "outcome", "retry") >= 1);
         assertTrue(after.value("leadline_events_delivery_seconds_count", "kind", "webhook") >= events);
+        assertTrue(after.value("leadline_events_delivery_seconds_bucket", "kind", "webhook", "status", "204", "le", "+Inf") >= events,
+                "a latency histogram");
     }
 
     @Test
