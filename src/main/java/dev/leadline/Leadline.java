@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import dev.leadline.catchup.CatchUpConfiguration;
+import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
 import dev.leadline.observe.Meters;
@@ -58,6 +59,7 @@ public final class Leadline {
         }
         main.configure().addConfiguration(LeadlineConfiguration.class);
         main.configure().addConfiguration(CatchUpConfiguration.class);
+        main.configure().addConfiguration(EventsConfiguration.class);
         main.configure().addConfiguration(KafkaRelayConfiguration.class);
         main.configure().addConfiguration(HubSpotExampleConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.

@@ -18,7 +18,7 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
  * The API contract, {@code openapi/leadline.yaml}: the one home of the lead statuses, their workflow, the note
- * kinds and the page size limits, which the Java checks read from here; and the document {@code /api/openapi.json}
+ * kinds, the event types and the page size limits, which the Java checks read from here; and the document {@code /api/openapi.json}
  * serves. Read once, when the class loads: a contract that contradicts itself stops the start.
  */
 public final class ApiContract {
@@ -30,6 +30,7 @@ public final class ApiContract {
     public static final Set<String> LEAD_STATUSES = enumOf(DOCUMENT, "LeadStatus");
     public static final Map<String, List<String>> LEAD_WORKFLOW = workflow(DOCUMENT, LEAD_STATUSES);
     public static final Set<String> NOTE_KINDS = enumOf(DOCUMENT, "NoteKind");
+    public static final Set<String> EVENT_TYPES = enumOf(DOCUMENT, "EventType");
     public static final int MIN_PAGE_SIZE = pageSize(DOCUMENT, "minimum");
     public static final int MAX_PAGE_SIZE = pageSize(DOCUMENT, "maximum");
     public static final int DEFAULT_PAGE_SIZE = pageSize(DOCUMENT, "default");

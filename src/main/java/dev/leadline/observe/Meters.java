@@ -22,22 +22,30 @@ public final class Meters {
 
     /** The LLM call timer of routes/daily-summaries.camel.yaml, published as a histogram. */
     static final String LLM_CALLS = "leadline.llm.calls";
+    /** The webhook attempt timer of routes/event-webhooks.camel.yaml, published as a histogram too. */
+    static final String EVENT_DELIVERIES = "leadline.events.delivery";
 
     private Meters() {
     }
 
     public static PrometheusMeterRegistry newRegistry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        // Latency buckets (a Prometheus histogram) for the LLM calls, from 50 ms to a minute.
+        // Latency buckets (a Prometheus histogram) for the LLM calls, from 50 ms to a minute, and the webhook
+        // attempts, from 5 ms to a minute.
         registry.config().meterFilter(new MeterFilter() {
             @Override
             public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-                if (!id.getName().equals(LLM_CALLS)) {
-                    return config;
+                if (id.getName().equals(LLM_CALLS)) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue(50_000_000.0).maximumExpectedValue(60_000_000_000.0)
+                            .build().merge(config);
                 }
-                return DistributionStatisticConfig.builder().percentilesHistogram(true)
-                        .minimumExpectedValue(50_000_000.0).maximumExpectedValue(60_000_000_000.0)
-                        .build().merge(config);
+                if (id.getName().equals(EVENT_DELIVERIES)) {
+                    return DistributionStatisticConfig.builder().percentilesHistogram(true)
+                            .minimumExpectedValue(5_000_000.0).maximumExpectedValue(60_000_000_000.0)
+                            .build().merge(config);
+                }
+                return config;
             }
         });
         return registry;

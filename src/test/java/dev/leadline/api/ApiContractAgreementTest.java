@@ -82,6 +82,12 @@ class ApiContractAgreementTest {
                     + "WHERE contypid = 'lead_status'::regtype AND conname = 'lead_status_check'")));
             assertEquals(kinds, quoted(one(c, "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
                     + "WHERE conrelid = 'note'::regclass AND conname = 'note_kind_check'")));
+            // The event types: the contract's EventType enum is what the outbox writes and subscriptions take.
+            List<String> eventTypes = texts(doc.at("/components/schemas/EventType/enum"));
+            assertEquals(eventTypes, List.copyOf(ApiContract.EVENT_TYPES));
+            assertEquals(eventTypes, texts(doc.at("/components/schemas/Event/properties/type/enum")));
+            assertEquals(eventTypes, quoted(one(c, "SELECT pg_get_constraintdef(oid) FROM pg_constraint "
+                    + "WHERE conrelid = 'event'::regclass AND conname = 'event_type_check'")));
             assertEquals("lead.status lead_status, note.status_from lead_status, note.status_to lead_status", one(c,
                     "SELECT string_agg(table_name || '.' || column_name || ' ' || domain_name, ', ' ORDER BY table_name, column_name) "
                     + "FROM information_schema.columns WHERE table_schema = current_schema() AND domain_name = 'lead_status'"));

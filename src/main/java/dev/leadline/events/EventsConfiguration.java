@@ -1,0 +1,122 @@
+package dev.leadline.events;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import dev.leadline.observe.Meters;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
+import org.apache.hc.client5.http.HttpRequestRetryStrategy;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.impl.DefaultHttpRequestRetryStrategy;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.io.HttpClientConnectionManager;
+import org.apache.hc.core5.util.TimeValue;
+import org.apache.hc.core5.util.Timeout;
+
+/**
+ * Binds the outbound events' beans (routes/events-api.camel.yaml and routes/event-webhooks.camel.yaml call
+ * them by name), each with its settings, and starts the outbox's metrics and its health check.
+ */
+public class EventsConfiguration implements CamelConfiguration {
+
+    @PropertyInject("events.allow-http") boolean allowHttp;
+    @PropertyInject("events.allow-private-targets") boolean allowPrivateTargets;
+    @PropertyInject("events.webhook-timeout-ms") long timeoutMillis;
+    @PropertyInject("events.concurrency") int concurrency;
+    @PropertyInject("events.health-max-age-seconds") long healthMaxAgeSeconds;
+    @PropertyInject("events.metrics-refresh-seconds") long refreshSeconds;
+
+    private WebhookTargets targets;
+    private final WebhookSigner signer = new WebhookSigner();
+
+    @BindToRegistry("webhookTargets")
+    public WebhookTargets webhookTargets() {
+        return targets();
+    }
+
+    private synchronized WebhookTargets targets() {
+        if (targets == null) {
+            targets = new WebhookTargets(allowHttp, allowPrivateTargets);
+        }
+        return targets;
+    }
+
+    @BindToRegistry("webhookSigner")
+    public WebhookSigner webhookSigner() {
+        return signer;
+    }
+
+    @BindToRegistry("webhookRetries")
+    public WebhookRetries webhookRetries(@PropertyInject("events.retry-delay-ms") long retryDelayMillis,
+                                         @PropertyInject("events.max-retry-delay-ms") long maxRetryDelayMillis,
+                                         @PropertyInject("events.max-retry-after-ms") long maxRetryAfterMillis) {
+        return new WebhookRetries(retryDelayMillis, maxRetryDelayMillis, maxRetryAfterMillis);
+    }
+
+    @BindToRegistry("subscriptionRequests")
+    public SubscriptionRequests subscriptionRequests() {
+        return new SubscriptionRequests(targets(), signer);
+    }
+
+    /** This instance's name on the deliveries it leases (leased_by): unique per process, also after a restart. */
+    @BindToRegistry("relayInstance")
+    public String relayInstance() {
+        return ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID();
+    }
+
+    /**
+     * The webhook deliveries' own connections: names resolved through the SSRF guard as the connection is made
+     * (a name that resolves to a refused address never gets a socket), the time limits of
+     * events.webhook-timeout-ms. Not the http component's shared pool, which the LLM and Kapso use.
+     */
+    @BindToRegistry("webhookConnections")
+    public HttpClientConnectionManager webhookConnections() {
+        Timeout timeout = Timeout.of(timeoutMillis, TimeUnit.MILLISECONDS);
+        return PoolingHttpClientConnectionManagerBuilder.create()
+                .setDnsResolver(targets().resolver())
+                .setMaxConnTotal(concurrency * 2)
+                .setMaxConnPerRoute(concurrency)
+                .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(timeout).setSocketTimeout(timeout)
+                        .setTimeToLive(5, TimeUnit.MINUTES).build())
+                .build();
+    }
+
+    /** The HTTP client's own retries, none: a delivery's every attempt is the relay's, logged and scheduled in the outbox. */
+    @BindToRegistry("webhookNoRetries")
+    public HttpRequestRetryStrategy webhookNoRetries() {
+        return new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS);
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        // The deliveries of one claim go in parallel, at most events.concurrency at once (one per lead: a lead's
+        // next event waits for the claim after its head is finished).
+        ThreadPoolProfile profile = new ThreadPoolProfileBuilder("webhookThreads")
+                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency * 4)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
+        context.getRegistry().bind("webhookThreads",
+                context.getExecutorServiceManager().newThreadPool(this, "webhookThreads", profile));
+
+        DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
+        OutboxWatch watch = new OutboxWatch(context, dataSource, Meters.of(context), Duration.ofSeconds(refreshSeconds),
+                Clock.systemUTC());
+        context.addService(watch, true, true);
+        context.getRegistry().bind("outboxWatch", watch);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(new EventsHealthCheck(watch, healthMaxAgeSeconds));
+        }
+    }
+}
