@@ -48,7 +48,9 @@ import org.junit.jupiter.api.Test;
 class KafkaTwoInstanceTest {
 
     static final String TOPIC = "leadline.events.cluster";
-    static final int LEASE_SECONDS = 4;
+    // Longer than a send takes on a loaded machine (a lease that runs out mid-send is a repeat, by design), short
+    // enough for the kill to be recovered quickly.
+    static final int LEASE_SECONDS = 12;
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test

@@ -272,9 +272,11 @@ class WebhookDeliveryTest {
         }
         long events = events(t);
         await("health DEGRADED", Duration.ofSeconds(6), () -> health().contains("DEGRADED"));
-        Prometheus metrics = new Prometheus(management("/observe/metrics"));
-        assertTrue(metrics.value("leadline_events_backlog", "kind", "webhook") >= events, "the backlog counts them");
-        assertTrue(metrics.value("leadline_events_oldest_age_seconds", "kind", "webhook") >= 2);
+        // the gauges are read every events.metrics-refresh-seconds, apart from the health check's own reading
+        await("the backlog counts them", Duration.ofSeconds(6), () -> new Prometheus(management("/observe/metrics"))
+                .value("leadline_events_backlog", "kind", "webhook") >= events);
+        await("the oldest waits", Duration.ofSeconds(6), () -> new Prometheus(management("/observe/metrics"))
+                .value("leadline_events_oldest_age_seconds", "kind", "webhook") >= 2);
         assertTrue(app.queryLong("SELECT max(attempts) FROM event_delivery WHERE subscription_id = ?", id) >= 2, "retried meanwhile");
         receiver.start();
         await("every event delivered", Duration.ofSeconds(20), () -> delivered(id) == events);
