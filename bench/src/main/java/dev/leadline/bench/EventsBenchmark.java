@@ -130,6 +130,7 @@ final class EventsBenchmark {
                     + "ORDER BY l.id, g");
             s.execute("UPDATE event_delivery SET next_attempt_at = now() + interval '1 hour' WHERE subscription_id = " + subscription);
             c.commit();
+            c.setAutoCommit(true);
             s.execute("VACUUM ANALYZE event_delivery");
         }
     }
