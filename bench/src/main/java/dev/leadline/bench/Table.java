@@ -8,8 +8,10 @@ public final class Table {
 
     private final List<String[]> rows = new ArrayList<>();
 
+    /** Also printed at once (prefixed "row:"), so that a long run that fails later keeps what it measured. */
     void add(String workload, String figure, String limit, String ratio) {
         rows.add(new String[] {workload, figure, limit, ratio});
+        System.out.println("row: | " + String.join(" | ", workload, figure, limit, ratio) + " |");
     }
 
     List<String[]> rows() {
