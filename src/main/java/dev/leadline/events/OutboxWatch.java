@@ -1,10 +1,5 @@
 package dev.leadline.events;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
@@ -14,17 +9,13 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.leadline.observe.PeriodicReading;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.service.ServiceSupport;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The outbox seen from outside, per kind of subscription (webhook, kafka: two labels, bounded):
@@ -33,26 +24,18 @@ import org.slf4j.LoggerFactory;
  * period, never per scrape; the age is computed at scrape time from the last read, so it keeps growing while
  * the database cannot be read. The events health check reads the same.
  */
-public final class OutboxWatch extends ServiceSupport {
+public final class OutboxWatch extends PeriodicReading {
 
     static final List<String> KINDS = List.of("webhook", "kafka");
-    private static final Logger LOG = LoggerFactory.getLogger(OutboxWatch.class);
 
     private record State(long backlog, Instant oldest) {
     }
 
-    private final CamelContext context;
-    private final DataSource dataSource;
-    private final Duration period;
     private final Clock clock;
     private volatile Map<String, State> states = Map.of();
-    private String sql;
-    private ScheduledExecutorService scheduler;
 
     public OutboxWatch(CamelContext context, DataSource dataSource, MeterRegistry registry, Duration period, Clock clock) {
-        this.context = context;
-        this.dataSource = dataSource;
-        this.period = period;
+        super(context, dataSource, "/sql/events/outbox-state.sql", "outboxWatch", period);
         this.clock = clock;
         for (String kind : KINDS) {
             Gauge.builder("leadline.events.backlog", this, self -> self.backlog(kind))
@@ -65,35 +48,13 @@ public final class OutboxWatch extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws IOException {
-        try (InputStream in = OutboxWatch.class.getResourceAsStream("/sql/events/outbox-state.sql")) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    protected void read(ResultSet rs) throws SQLException {
+        Map<String, State> read = new HashMap<>();
+        while (rs.next()) {
+            Timestamp oldest = rs.getTimestamp("oldest");
+            read.put(rs.getString("kind"), new State(rs.getLong("backlog"), oldest == null ? null : oldest.toInstant()));
         }
-        scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, "outboxWatch");
-        scheduler.scheduleWithFixedDelay(this::refresh, 0, period.toMillis(), TimeUnit.MILLISECONDS);
-    }
-
-    @Override
-    protected void doStop() {
-        if (scheduler != null) {
-            context.getExecutorServiceManager().shutdownNow(scheduler);
-            scheduler = null;
-        }
-    }
-
-    void refresh() {
-        try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(sql);
-             ResultSet rs = ps.executeQuery()) {
-            Map<String, State> read = new HashMap<>();
-            while (rs.next()) {
-                Timestamp oldest = rs.getTimestamp("oldest");
-                read.put(rs.getString("kind"), new State(rs.getLong("backlog"), oldest == null ? null : oldest.toInstant()));
-            }
-            states = read;
-        } catch (SQLException | RuntimeException e) {
-            // The database is down or busy: the ages keep growing from the last read.
-            LOG.debug("Could not read the outbox's state: {}", e.getMessage());
-        }
+        states = read;
     }
 
     public long backlog(String kind) {
