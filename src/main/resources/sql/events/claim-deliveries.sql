@@ -1,21 +1,19 @@
 -- A relay's next deliveries of one kind of subscription (webhook, kafka): per subscription and lead only the
--- head (its lowest pending seq: a lead's next event waits for the one before it), due, not leased by another
--- instance, locked without waiting (SKIP LOCKED: instances share the work), then leased to this instance for
--- leaseSeconds and counted as an attempt. A crashed instance's lease runs out and another takes the
--- delivery, with the same event id (webhook-id). Answers the envelope (the bytes to send) and where to.
-WITH heads AS (
-    SELECT DISTINCT ON (d.subscription_id, d.lead_id) d.subscription_id, d.lead_id, d.seq
-    FROM event_delivery d
-    JOIN event_subscription s ON s.id = d.subscription_id
-    WHERE d.status = 'pending' AND s.enabled AND s.kind = :#kind
-    ORDER BY d.subscription_id, d.lead_id, d.seq
-), claimable AS (
+-- head (no pending delivery of the lead before it: a lead's next event waits for the one before it), due, not
+-- leased by another instance, in the order they fell due (event_delivery_due), locked without waiting (SKIP
+-- LOCKED: instances share the work), then leased to this instance for leaseSeconds and counted as an attempt.
+-- The row's own conditions are checked again on the locked row, so a head another instance finished
+-- meanwhile is not taken twice. A crashed instance's lease runs out and another takes the delivery, with the
+-- same event id (webhook-id). Answers the envelope (the bytes to send) and where to.
+WITH claimable AS (
     SELECT d.subscription_id, d.lead_id, d.seq
     FROM event_delivery d
-    JOIN heads h ON h.subscription_id = d.subscription_id AND h.lead_id = d.lead_id AND h.seq = d.seq
-    -- status again here: the heads are of the statement's snapshot, and a head another instance finished since
-    -- (delivered, lease cleared) would otherwise pass the re-check of the locked row and go out a second time
+    JOIN event_subscription s ON s.id = d.subscription_id
     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND (d.lease_until IS NULL OR d.lease_until < now())
+      AND s.enabled AND s.kind = :#kind
+      AND NOT EXISTS (SELECT 1 FROM event_delivery p
+                      WHERE p.subscription_id = d.subscription_id AND p.lead_id = d.lead_id
+                        AND p.status = 'pending' AND p.seq < d.seq)
     ORDER BY d.next_attempt_at
     LIMIT CAST(:#limit AS integer)   -- bound as text from a setting: typed here
     FOR UPDATE OF d SKIP LOCKED

@@ -4,9 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The parameters of the statements that finish a delivery attempt (sql/events/delivery-done, -retry, -give-up):
- * the delivery's key from its claim, and this attempt's HTTP status, latency and error, each null where there
- * was none (a map keeps the nulls, which camel-sql binds as NULL).
+ * A delivery attempt as the statements that finish it take it (sql/events/delivery-retry, -give-up, and, one
+ * element of a round's JSON array, deliveries-done): the delivery's key from its claim, and this attempt's
+ * HTTP status, latency and error, each null where there was none (a map keeps the nulls, which camel-sql
+ * binds as NULL).
  */
 public final class DeliveryAttempt {
 

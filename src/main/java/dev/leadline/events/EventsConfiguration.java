@@ -24,6 +24,8 @@ import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuil
 import org.apache.hc.client5.http.io.HttpClientConnectionManager;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Binds the outbound events' beans (routes/events-api.camel.yaml and routes/event-webhooks.camel.yaml call
@@ -31,10 +33,14 @@ import org.apache.hc.core5.util.Timeout;
  */
 public class EventsConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EventsConfiguration.class);
+
     @PropertyInject("events.allow-http") boolean allowHttp;
     @PropertyInject("events.allow-private-targets") boolean allowPrivateTargets;
     @PropertyInject("events.webhook-timeout-ms") long timeoutMillis;
     @PropertyInject("events.concurrency") int concurrency;
+    @PropertyInject("events.batch-size") int batchSize;
+    @PropertyInject("events.lease-seconds") long leaseSeconds;
     @PropertyInject("events.health-max-age-seconds") long healthMaxAgeSeconds;
     @PropertyInject("events.metrics-refresh-seconds") long refreshSeconds;
 
@@ -99,8 +105,22 @@ public class EventsConfiguration implements CamelConfiguration {
         return new DefaultHttpRequestRetryStrategy(0, TimeValue.ZERO_MILLISECONDS);
     }
 
+    /** A relay round's delivered attempts, recorded together at its end (sql/events/deliveries-done.sql). */
+    @BindToRegistry("deliveredAttempts")
+    public DeliveredAttempts deliveredAttempts() {
+        return new DeliveredAttempts();
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
+        // A round's deliveries stay leased until the round records them: a round whose receivers all time out
+        // should end before its lease does, or another instance may send them again (same webhook-id).
+        long worstRoundMillis = (long) Math.ceil(batchSize / (double) concurrency) * timeoutMillis;
+        if (worstRoundMillis >= leaseSeconds * 1000) {
+            LOG.warn("events.batch-size ({}) / events.concurrency ({}) x events.webhook-timeout-ms ({}) is {} ms, not under "
+                    + "events.lease-seconds ({} s): a round of slow receivers can outlive its lease, and its deliveries "
+                    + "then go again (same webhook-id)", batchSize, concurrency, timeoutMillis, worstRoundMillis, leaseSeconds);
+        }
         // The deliveries of one claim go in parallel, at most events.concurrency at once (one per lead: a lead's
         // next event waits for the claim after its head is finished).
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder("webhookThreads")

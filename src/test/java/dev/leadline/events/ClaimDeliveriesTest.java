@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The relays' shared claim (sql/events/claim-deliveries.sql) under four instances claiming at once, as the relay
- * does it (claim, then delivery-done.sql as that instance), statement by statement over JDBC: without a crash or
+ * does it (claim, then deliveries-done.sql as that instance), statement by statement over JDBC: without a crash or
  * a lapsed lease, each delivery is claimed exactly once, and a lead's deliveries in sequence order.
  */
 class ClaimDeliveriesTest {
@@ -70,7 +70,7 @@ class ClaimDeliveriesTest {
             assertTrue(deliveries >= 8 * 150, "deliveries to claim: " + deliveries);
 
             String claim = statement("claim-deliveries.sql");
-            String done = statement("delivery-done.sql");
+            String done = statement("deliveries-done.sql");
             Map<String, Integer> claims = new ConcurrentHashMap<>();
             Map<Long, Long> lastSeq = new ConcurrentHashMap<>();
             AtomicInteger outOfOrder = new AtomicInteger();
@@ -95,8 +95,9 @@ class ClaimDeliveriesTest {
                             if (before != null && seq != before + 1) {
                                 outOfOrder.incrementAndGet();
                             }
-                            run(app.dataSource(), done, Map.of("subscriptionId", d.get("subscriptionId"), "leadId", lead,
-                                    "seq", seq, "instance", instance, "latencyMs", 1, "status", 0));
+                            run(app.dataSource(), done, Map.of("instance", instance, "delivered", String.format(
+                                    "[{\"subscriptionId\": %s, \"leadId\": %d, \"seq\": %d, \"status\": null, \"latencyMs\": 1}]",
+                                    d.get("subscriptionId"), lead, seq)));
                         }
                     }
                     return round;

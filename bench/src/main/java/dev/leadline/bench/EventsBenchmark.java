@@ -31,7 +31,7 @@ import org.HdrHistogram.Recorder;
  *   <li>relay throughput: a backlog of events (over many leads) released at once to a fast receiver.</li>
  * </ol>
  * The receiver answers 204 at once and notes when each event arrived; lag is that time minus the event's
- * occurredAt (both this machine's clock). Kafka is Apache Kafka's own KRaft broker, in this JVM.
+ * occurredAt (both this machine's clock). Kafka is Apache Kafka's own KRaft broker, a child JVM of this one.
  */
 final class EventsBenchmark {
 
@@ -42,7 +42,7 @@ final class EventsBenchmark {
     }
 
     static void run(int clients, int seconds, int seededLeads, int backlog, Table table) throws Exception {
-        double off;
+        Saturation off;
         try (ServiceProcess service = ServiceProcess.start("events-off", Map.of("DB_POOL_SIZE", String.valueOf(clients)), List.of())) {
             off = saturation(service, clients, seconds, seededLeads, "off");
         }
@@ -51,10 +51,13 @@ final class EventsBenchmark {
                      "EVENTS_KAFKA_BROKERS", kafka.bootstrap(), "EVENTS_ALLOW_PRIVATE_TARGETS", "true",
                      "EVENTS_ALLOW_HTTP", "true"), List.of())) {
             subscribe(service, receiver.url());
-            double on = saturation(service, clients, seconds, seededLeads, "on");
+            Saturation saturated = saturation(service, clients, seconds, seededLeads, "on");
+            double on = saturated.messagesPerSecond();
             table.add("intake at saturation, one webhook subscription and Kafka on (outbox written either way)",
-                    String.format("%.0f msgs/s", on), String.format("%.0f msgs/s with neither", off),
-                    String.format("%.2f (target >= 0.9)", on / off));
+                    String.format("%.0f msgs/s", on), String.format("%.0f msgs/s with neither", off.messagesPerSecond()),
+                    String.format("%.2f (target >= 0.9)", on / off.messagesPerSecond()));
+            table.add("CPU per message at saturation, relaying off", off.cpu(), "-", "-");
+            table.add("CPU per message at saturation, relaying on", saturated.cpu(), "-", "-");
             // Drain what the saturation left, then measure the lag at half that rate.
             awaitDrained(service, Duration.ofMinutes(5));
             receiver.reset();
@@ -89,8 +92,16 @@ final class EventsBenchmark {
         }
     }
 
-    /** Intake at saturation after the JIT settles: messages per second. */
-    static double saturation(ServiceProcess service, int clients, int seconds, int seededLeads, String prefix) throws Exception {
+    /** An intake saturation phase: its rate, and where the machine's CPU went per message. */
+    record Saturation(double messagesPerSecond, String cpu) {
+    }
+
+    /**
+     * Intake at saturation after the JIT settles: messages per second, and the CPU per message of the service,
+     * its PostgreSQL, this JVM (the load generator and the webhook receiver) and the rest of the machine (the
+     * Kafka broker, when one runs).
+     */
+    static Saturation saturation(ServiceProcess service, int clients, int seconds, int seededLeads, String prefix) throws Exception {
         Seed.leads(service, seededLeads, Instant.now().toString());
         Random random = new Random(7);
         Load load = new Load(clients);
@@ -100,7 +111,17 @@ final class EventsBenchmark {
             load.closedLoop(clients, length, i -> calls.get(i % calls.size()));
         });
         List<Load.Call> calls = IntakeBenchmark.deliveries(service, random, seededLeads, prefix + "s", Math.max(2_000, seconds * 5_000));
-        return load.closedLoop(clients, Duration.ofSeconds(seconds), i -> calls.get(i % calls.size())).unitsPerSecond();
+        long[] machineBefore = Machine.cpuTicks();
+        Cpu before = Cpu.of(service);
+        Load.Result result = load.closedLoop(clients, Duration.ofSeconds(seconds), i -> calls.get(i % calls.size()));
+        Cpu used = Cpu.of(service).minus(before);
+        long[] machineAfter = Machine.cpuTicks();
+        double machine = (machineAfter[0] - machineBefore[0]) / (double) Machine.clockTicksPerSecond();
+        double rest = machine - used.service() - used.database() - used.harness();
+        long messages = Math.max(1, result.units());
+        return new Saturation(result.unitsPerSecond(), String.format("%s, the rest of the machine %.3f ms (machine %.3f ms, %.0f%% busy)",
+                used.perUnit(messages), 1000 * rest / messages, 1000 * machine / messages,
+                Machine.busyPercent(machineBefore, machineAfter)));
     }
 
     /** A webhook subscription of the demo workspace to the receiver, taking every event type. */

@@ -1,8 +1,6 @@
 package dev.leadline.events.kafka;
 
 import java.lang.management.ManagementFactory;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -36,17 +34,6 @@ public final class KafkaRelay {
         long delay = retryDelayMillis << Math.min(Math.max(attempt - 1, 0), 30);
         long capped = Math.min(delay <= 0 ? maxRetryDelayMillis : delay, maxRetryDelayMillis);
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
-    }
-
-    /**
-     * The claimed delivery as the finishing statements' parameters (delivery-done.sql, delivery-retry.sql), with
-     * status NULL: a broker answers no HTTP status. A map, because camel-sql binds a named parameter only from a
-     * key that is there, and a variable set to null is no variable at all.
-     */
-    public Map<String, Object> finishing(Map<String, Object> delivery) {
-        Map<String, Object> parameters = new HashMap<>(delivery);
-        parameters.put("status", null);
-        return parameters;
     }
 
     /** Milliseconds since a time of System.nanoTime(): a delivery's latency, for the attempt log. */

@@ -1,12 +1,7 @@
 package dev.leadline.events.kafka;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.HashMap;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,15 +23,6 @@ class KafkaRelayBackoffTest {
     @Test
     void eachStartHasAnInstanceNameOfItsOwn() {
         assertNotEquals(new KafkaRelay(1, 1).instance(), new KafkaRelay(1, 1).instance());
-    }
-
-    @Test
-    void aDeliveryFinishesWithNoHttpStatus() {
-        Map<String, Object> delivery = new HashMap<>(Map.of("subscriptionId", 1L, "leadId", 2L, "seq", 3L));
-        Map<String, Object> parameters = new KafkaRelay(1, 1).finishing(delivery);
-        assertTrue(parameters.containsKey("status"));
-        assertNull(parameters.get("status"));
-        assertEquals(3L, parameters.get("seq"));
     }
 
     private static void assertBetween(long low, long high, long value) {
