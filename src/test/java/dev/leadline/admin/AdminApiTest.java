@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -116,6 +117,19 @@ class AdminApiTest {
         assertEquals(404, admin("PATCH", "/api/admin/workspaces/999999", "{\"name\": \"x\"}", ADMIN).statusCode());
         assertEquals(404, admin("POST", "/api/admin/workspaces/999999/tokens", null, ADMIN).statusCode());
         assertEquals(400, admin("PATCH", "/api/admin/workspaces/" + id, "{}", ADMIN).statusCode());
+
+        // the inbox's reply target and the page's locale
+        HttpResponse<String> inbox = admin("PATCH", "/api/admin/workspaces/" + id,
+                "{\"replyTargetMinutes\": 15, \"locale\": \"en-GB\"}", ADMIN);
+        assertEquals(200, inbox.statusCode(), inbox.body());
+        JsonNode own = JSON.readTree(app.get("/api/workspace", thirdToken).body());
+        assertEquals(15, own.get("replyTargetMinutes").asInt());
+        assertEquals("en-GB", own.get("locale").asText());
+        for (String bad : List.of("{\"replyTargetMinutes\": 0}", "{\"replyTargetMinutes\": 10081}",
+                "{\"replyTargetMinutes\": \"15\"}", "{\"locale\": \"not a locale\"}", "{\"locale\": \"x\"}")) {
+            HttpResponse<String> refused = admin("PATCH", "/api/admin/workspaces/" + id, bad, ADMIN);
+            assertEquals(400, refused.statusCode(), bad + ": " + refused.body());
+        }
     }
 
     @Test
