@@ -59,11 +59,11 @@ public final class Leadline {
             main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
         main.configure().addConfiguration(LeadlineConfiguration.class);
-        main.configure().addConfiguration(InboxConfiguration.class);
         main.configure().addConfiguration(CatchUpConfiguration.class);
         main.configure().addConfiguration(EventsConfiguration.class);
         main.configure().addConfiguration(KafkaRelayConfiguration.class);
         main.configure().addConfiguration(HubSpotExampleConfiguration.class);
+        main.configure().addConfiguration(InboxConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;

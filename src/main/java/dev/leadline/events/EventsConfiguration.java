@@ -16,6 +16,7 @@ import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.apache.hc.client5.http.HttpRequestRetryStrategy;
 import org.apache.hc.client5.http.config.ConnectionConfig;
@@ -45,6 +46,7 @@ public class EventsConfiguration implements CamelConfiguration {
     @PropertyInject("events.metrics-refresh-seconds") long refreshSeconds;
 
     private WebhookTargets targets;
+    private WebhookConnections connections;
     private final WebhookSigner signer = new WebhookSigner();
 
     @BindToRegistry("webhookTargets")
@@ -88,7 +90,16 @@ public class EventsConfiguration implements CamelConfiguration {
      * events.webhook-timeout-ms. Not the http component's shared pool, which the LLM and Kapso use.
      */
     @BindToRegistry("webhookConnections")
-    public HttpClientConnectionManager webhookConnections() {
+    public synchronized HttpClientConnectionManager webhookConnections() {
+        if (connections == null) {
+            // a live request connects within the timeout and has each read answered within it: three times that,
+            // and a second, is past any of them
+            connections = new WebhookConnections(newPool(), Duration.ofMillis(3 * timeoutMillis + 1000));
+        }
+        return connections;
+    }
+
+    private HttpClientConnectionManager newPool() {
         Timeout timeout = Timeout.of(timeoutMillis, TimeUnit.MILLISECONDS);
         return PoolingHttpClientConnectionManagerBuilder.create()
                 .setDnsResolver(targets().resolver())
@@ -122,12 +133,25 @@ public class EventsConfiguration implements CamelConfiguration {
                     + "then go again (same webhook-id)", batchSize, concurrency, timeoutMillis, worstRoundMillis, leaseSeconds);
         }
         // The deliveries of one claim go in parallel, at most events.concurrency at once (one per lead: a lead's
-        // next event waits for the claim after its head is finished).
+        // next event waits for the claim after its head is finished). The queue holds a whole round (events.batch-size bounds it): a full queue made the split run the
+        // rejected deliveries on its own thread, nested ever deeper.
         ThreadPoolProfile profile = new ThreadPoolProfileBuilder("webhookThreads")
-                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(concurrency * 4)
+                .poolSize(concurrency).maxPoolSize(concurrency).maxQueueSize(-1)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.CallerRuns).build();
         context.getRegistry().bind("webhookThreads",
                 context.getExecutorServiceManager().newThreadPool(this, "webhookThreads", profile));
+
+        // The webhook connections close with the service, not with an endpoint (WebhookConnections).
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                synchronized (EventsConfiguration.this) {
+                    if (connections != null) {
+                        connections.shutdown();
+                    }
+                }
+            }
+        }, true, true);
 
         DataSource dataSource = context.getRegistry().lookupByNameAndType("dataSource", DataSource.class);
         OutboxWatch watch = new OutboxWatch(context, dataSource, Meters.of(context), Duration.ofSeconds(refreshSeconds),

@@ -433,6 +433,11 @@ class WebhookDeliveryTest {
         assertEquals(1, app.queryLong("SELECT count(*) FROM event_delivery WHERE subscription_id = ? AND status = 'pending'", id));
         assertEquals(0, app.queryLong("SELECT count(*) FROM event_delivery_attempt a JOIN event_delivery d USING (event_id) "
                 + "WHERE a.subscription_id = ? AND d.status = 'delivered'", id));
+        // no foreign keys hold them: nothing of a deleted event stays behind
+        assertEquals(0, app.queryLong("SELECT count(*) FROM event_delivery_attempt a WHERE a.subscription_id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.id = a.event_id)", id));
+        assertEquals(0, app.queryLong("SELECT count(*) FROM event_delivery d WHERE d.subscription_id = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM event e WHERE e.id = d.event_id)", id));
     }
 
     @Test
@@ -481,8 +486,14 @@ class WebhookDeliveryTest {
         JsonNode patched = JSON.readTree(app.call("PATCH", "/api/subscriptions/" + ofA, "{\"types\": [\"note.created\", \"lead.*\"]}", a.token).body());
         assertEquals(List.of("note.created", "lead.*"), List.of(patched.get("types").get(0).asText(), patched.get("types").get(1).asText()));
         assertEquals(url.replace("/x", "/a"), patched.get("url").asText());
+        message(a, Workspaces.newPhone(), "sebelum dihapus");   // lead.created: a delivery for it
+        await("a delivery to delete", Duration.ofSeconds(10), () -> app.queryLong(
+                "SELECT count(*) FROM event_delivery WHERE subscription_id = ?", ofA) > 0);
         assertEquals(204, app.call("DELETE", "/api/subscriptions/" + ofA, null, a.token).statusCode());
         assertEquals(404, app.get("/api/subscriptions/" + ofA, a.token).statusCode());
+        // its deliveries and their log went with it
+        assertEquals(0, app.queryLong("SELECT count(*) FROM event_delivery WHERE subscription_id = ?", ofA));
+        assertEquals(0, app.queryLong("SELECT count(*) FROM event_delivery_attempt WHERE subscription_id = ?", ofA));
     }
 
     static String health() throws Exception {

@@ -51,6 +51,7 @@ class MetricsTest {
                 "summaries.enabled", "false",
                 "webhook.fallback-secret", LeadlineApp.FALLBACK_SECRET,
                 "observe.intake-age-refresh-seconds", "1",
+                "inbox.metrics-refresh-seconds", "1",
                 "llm.timeout-ms", "500",
                 "llm.max-retries", "2",
                 "llm.retry-delay-ms", "20",
@@ -121,6 +122,32 @@ class MetricsTest {
         assertTrue(metrics.value("camel_exchanges_total", "routeId", KAPSO) >= 5, "camel route metrics");
         assertFalse(metrics.find("jvm_memory_used_bytes").isEmpty(), "JVM binders");
         assertFalse(metrics.find("process_cpu_usage").isEmpty(), "processor binder");
+    }
+
+    @Test
+    void timeToFirstResponseIsAHistogram() throws Exception {
+        Prometheus before = scrape();
+        String phone = Workspaces.newPhone();
+        long asked = Instant.now().minusSeconds(600).getEpochSecond();
+        assertEquals(200, webhooks.kapso(Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.ask"),
+                phone, "ada stok?", asked)).statusCode());
+        ObjectNode answer = Webhooks.ours(Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.answer"),
+                phone, "ada", asked + 420), "sent");
+        assertEquals(200, webhooks.kapso("whatsapp.message.sent", answer.toString().getBytes(StandardCharsets.UTF_8)).statusCode());
+
+        String bucket = "leadline_first_response_seconds_bucket_total";
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Prometheus after = scrape();
+        while (after.value(bucket, "le", "+Inf") == before.value(bucket, "le", "+Inf") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            after = scrape();
+        }
+        // seven minutes: in every bucket from 900 s up, in none below
+        assertEquals(before.value(bucket, "le", "300"), after.value(bucket, "le", "300"));
+        assertEquals(before.value(bucket, "le", "900") + 1, after.value(bucket, "le", "900"));
+        assertEquals(before.value(bucket, "le", "+Inf") + 1, after.value(bucket, "le", "+Inf"));
+        assertEquals(before.value("leadline_first_response_seconds_count_total") + 1, after.value("leadline_first_response_seconds_count_total"));
+        assertEquals(before.value("leadline_first_response_seconds_sum_total") + 420, after.value("leadline_first_response_seconds_sum_total"), 0.01);
     }
 
     @Test

@@ -45,7 +45,16 @@ final class Load {
     }
 
     /** One request to send, and how many units (e.g. messages) it carries. */
-    record Call(HttpRequest request, int units) {
+    /** A request, the units of work it carries, and what to note from its answer (a poll keeps the ETag). */
+    record Call(HttpRequest request, int units, java.util.function.Consumer<HttpResponse<?>> onAnswer) {
+        Call(HttpRequest request, int units) {
+            this(request, units, response -> { });
+        }
+    }
+
+    /** A 2xx, or the 304 a conditional GET asked for. */
+    private static boolean answered(HttpResponse<?> response) {
+        return response.statusCode() / 100 == 2 || response.statusCode() == 304;
     }
 
     private final HttpClient http;
@@ -72,7 +81,8 @@ final class Load {
                     long sent = System.nanoTime();
                     try {
                         HttpResponse<Void> response = http.send(call.request(), HttpResponse.BodyHandlers.discarding());
-                        if (response.statusCode() / 100 == 2) {
+                        call.onAnswer().accept(response);
+                        if (answered(response)) {
                             units.addAndGet(call.units());
                         } else {
                             failures.incrementAndGet();
@@ -113,7 +123,10 @@ final class Load {
             inFlight[i] = http.sendAsync(call.request(), HttpResponse.BodyHandlers.discarding()).handle((response, error) -> {
                 recorder.recordValue(Math.max(1, (System.nanoTime() - intended) / 1000));
                 requests.incrementAndGet();
-                if (error == null && response.statusCode() / 100 == 2) {
+                if (error == null) {
+                    call.onAnswer().accept(response);
+                }
+                if (error == null && answered(response)) {
                     units.addAndGet(call.units());
                 } else {
                     failures.incrementAndGet();

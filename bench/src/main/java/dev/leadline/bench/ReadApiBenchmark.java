@@ -51,6 +51,11 @@ final class ReadApiBenchmark {
                             + Instant.now().minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC).toLocalDate() + "&to="
                             + Instant.now().atOffset(ZoneOffset.UTC).toLocalDate()));
             workloads.put("GET /api/leads?status=qualified (first page)", i -> get(service, "/api/leads?status=qualified&limit=50"));
+            workloads.put("GET /api/leads?awaitingReply=true (first page, longest waiting)",
+                    i -> get(service, "/api/leads?awaitingReply=true&limit=50"));
+            // The page's poll when nothing changed: the list's ETag (it turns every minute: then one 200, and 304s again).
+            workloads.put("GET /api/leads with If-None-Match, nothing changed (304)",
+                    i -> unchanged(service, "/api/leads?limit=50"));
             workloads.put("GET /api/leads?activeSince=..&status=won", i -> get(service, "/api/leads?status=won&limit=50&activeSince="
                     + Instant.now().minus(Duration.ofHours(2)).toString()));
             workloads.put("GET /api/leads?q=<partial phone>", i -> get(service, "/api/leads?q=0813" + String.format("%04d", next(random, 9999))));
@@ -127,6 +132,15 @@ final class ReadApiBenchmark {
         Seed.execute(service, "REINDEX TABLE lead");
         Seed.execute(service, "VACUUM lead"); // Seed.execute analyses after each statement
         Seed.execute(service, "VACUUM lead_alias");
+        // The inbox as the triggers keep it (seeding runs with them off): every second lead waits for an answer.
+        Seed.execute(service, """
+                INSERT INTO lead_inbox (lead_id, workspace_id, last_message_id, last_direction, last_type, last_text, last_at,
+                                        last_outbound_at, awaiting_since)
+                SELECT id, workspace_id, id, CASE WHEN id %% 2 = 0 THEN 'inbound' ELSE 'outbound' END, 'text',
+                       'Pesan terakhir dari ' || name, last_activity_at,
+                       CASE WHEN id %% 2 = 1 THEN last_activity_at END, CASE WHEN id %% 2 = 0 THEN last_activity_at END
+                FROM lead
+                """.formatted());
         long hot = first;
         int perLead = Math.max(1, (notes - HOT_LEAD_NOTES + leads - 1) / leads);
         Seed.execute(service, """
@@ -159,6 +173,16 @@ final class ReadApiBenchmark {
                 .timeout(Duration.ofSeconds(30)).GET().build(), 1);
     }
 
+    private static final Map<String, String[]> ETAGS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A GET with the ETag last answered for the path: 304 while nothing changed (a 200 brings the new ETag). */
+    static Load.Call unchanged(ServiceProcess service, String path) {
+        String[] etag = ETAGS.computeIfAbsent(path, p -> new String[] {"none"});
+        return new Load.Call(HttpRequest.newBuilder(service.uri(path)).header("Authorization", "Bearer " + ServiceProcess.DEMO_TOKEN)
+                .header("If-None-Match", etag[0]).timeout(Duration.ofSeconds(30)).GET().build(), 1,
+                response -> response.headers().firstValue("ETag").ifPresent(e -> etag[0] = e));
+    }
+
     static String deepCursor(ServiceProcess service, long lead, int offset) throws Exception {
         try (Connection c = service.connect(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT added_at, id FROM note WHERE lead_id = " + lead
@@ -188,6 +212,7 @@ final class ReadApiBenchmark {
         // An @username: the username arm finds it; the name, the BSUID and the aliases are searched too.
         queries.add(new String[] {"lead list username search", bind(leads, leadList(Map.of("namePattern", "'%@user.1005%'",
                 "usernamePattern", "'%user.1005%'", "bsuidPattern", "'%@user.1005%'")))});
+        queries.add(new String[] {"lead list awaiting reply", bind(sql("/sql/api/list-awaiting-leads.sql"), leadList(Map.of()))});
         return queries;
     }
 
