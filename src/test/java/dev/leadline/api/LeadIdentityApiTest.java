@@ -353,8 +353,12 @@ class LeadIdentityApiTest {
                         + "SELECT workspace_id, CASE WHEN id % 2 = 0 THEN 'phone' ELSE 'bsuid' END, "
                         + "CASE WHEN id % 2 = 0 THEN '+62857' || lpad(id::text, 8, '0') ELSE 'ID.9' || id END, id "
                         + "FROM lead WHERE workspace_id = " + workspaceId + " ORDER BY id LIMIT 10000");
+                // each lead's inbox row, as the message triggers keep it (seeding runs with triggers off)
+                s.execute("INSERT INTO lead_inbox (lead_id, workspace_id, last_message_id, last_direction, last_type, last_at) "
+                        + "SELECT id, workspace_id, id, 'inbound', 'text', last_activity_at FROM lead WHERE workspace_id = " + workspaceId);
                 s.execute("VACUUM ANALYZE lead");
                 s.execute("VACUUM ANALYZE lead_alias");
+                s.execute("VACUUM ANALYZE lead_inbox");
                 try (ResultSet rs = s.executeQuery("EXPLAIN " + sql)) {
                     while (rs.next()) {
                         plan.append(rs.getString(1)).append('\n');

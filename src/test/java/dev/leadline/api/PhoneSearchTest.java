@@ -156,7 +156,7 @@ class PhoneSearchTest {
         try (InputStream in = getClass().getResourceAsStream("/sql/api/list-leads.sql")) {
             sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        assertTrue(sql.contains("OR phone LIKE CAST(:#phonePattern AS text)\n       OR phone ^@ CAST(:#phoneCanonicalPrefix AS text)"), sql);
+        assertTrue(sql.contains("OR l.phone LIKE CAST(:#phonePattern AS text)\n       OR l.phone ^@ CAST(:#phoneCanonicalPrefix AS text)"), sql);
         StringBuilder plan = new StringBuilder();
         try (Connection c = app.dataSource().getConnection()) {
             c.setAutoCommit(false);

@@ -135,7 +135,7 @@ class MetricsTest {
                 phone, "ada", asked + 420), "sent");
         assertEquals(200, webhooks.kapso("whatsapp.message.sent", answer.toString().getBytes(StandardCharsets.UTF_8)).statusCode());
 
-        String bucket = "leadline_first_response_seconds_bucket_total";
+        String bucket = "leadline_first_response_waits_total";
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         Prometheus after = scrape();
         while (after.value(bucket, "le", "+Inf") == before.value(bucket, "le", "+Inf") && System.nanoTime() < deadline) {
@@ -146,8 +146,8 @@ class MetricsTest {
         assertEquals(before.value(bucket, "le", "300"), after.value(bucket, "le", "300"));
         assertEquals(before.value(bucket, "le", "900") + 1, after.value(bucket, "le", "900"));
         assertEquals(before.value(bucket, "le", "+Inf") + 1, after.value(bucket, "le", "+Inf"));
-        assertEquals(before.value("leadline_first_response_seconds_count_total") + 1, after.value("leadline_first_response_seconds_count_total"));
-        assertEquals(before.value("leadline_first_response_seconds_sum_total") + 420, after.value("leadline_first_response_seconds_sum_total"), 0.01);
+        assertEquals(before.value("leadline_first_response_answered_total") + 1, after.value("leadline_first_response_answered_total"));
+        assertEquals(before.value("leadline_first_response_wait_seconds_total") + 420, after.value("leadline_first_response_wait_seconds_total"), 0.01);
     }
 
     @Test
