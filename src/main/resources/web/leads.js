@@ -1,30 +1,45 @@
-// The lead list: newest activity first, one request for the first page (the API's default page size), more
-// through nextCursor. Search, status and "active since" are the API's q, status and activeSince.
+// The inbox: who is waiting for an answer. Each row is the lead's name, its last message, a relative time, how
+// long it has waited (red past the workspace's target) and its status. Waiting leads first, the longest
+// waiting first, then the rest by activity. One request for the first page (the API's default page size),
+// more through nextCursor. Search, status, "active since" and "needs a reply" are the API's q, status,
+// activeSince and awaitingReply. While the tab is visible the first page is asked for again every 15 s with
+// If-None-Match: a 304 (nothing changed) costs nothing more.
 
 import { api, query } from './api.js';
-import { $, el, clear, say, asWritten } from './dom.js';
-import { formatDateTime } from './time.js';
+import { $, el, clear, say } from './dom.js';
+import { formatDateTime, formatWhen } from './time.js';
+import { displayName, handle, preview, waitingMarker, statusPill, inboxOrder } from './lead-view.js';
+
+const POLL_MS = 15000;
 
 let cursor = null;
 let request = null;
 let onOpen = () => {};
 let debounce = 0;
+let shown = [];
+let listTag = null;
+let openId = null;
+let poller = 0;
+// Each lead's row as last drawn, and the data it was drawn from: a row whose lead did not change is moved, not
+// drawn again (it keeps its focus and hover, and whoever holds it still holds the row shown).
+const drawn = new Map();
 
 export function initLeads(open) {
   onOpen = open;
-  const filter = $('status-filter');
   $('search').addEventListener('input', () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => reload(), 250);
   });
   $('filters').addEventListener('submit', (e) => { e.preventDefault(); reload(); });
-  filter.addEventListener('change', () => reload());
+  $('status-filter').addEventListener('change', () => reload());
+  $('needs-reply').addEventListener('change', () => reload());
   $('active-since').addEventListener('change', () => reload());
   $('load-more').addEventListener('click', () => load(false));
   $('lead-list').addEventListener('keydown', moveFocus);
   $('search').addEventListener('keydown', (e) => {
     if (e.key === 'ArrowDown') { e.preventDefault(); focusRow(0); }
   });
+  document.addEventListener('visibilitychange', schedulePoll);
 }
 
 /** The status filter's options, once the contract's statuses are known. */
@@ -42,6 +57,8 @@ export function resetFilters() {
   $('search').value = '';
   $('status-filter').value = '';
   $('active-since').value = '';
+  $('needs-reply').checked = false;
+  stopPolling();
 }
 
 function params() {
@@ -49,6 +66,7 @@ function params() {
     q: $('search').value.trim(),
     status: $('status-filter').value,
     activeSince: $('active-since').value,
+    awaitingReply: $('needs-reply').checked ? 'true' : '',
   };
 }
 
@@ -56,84 +74,183 @@ async function load(fresh, page) {
   if (request) request.abort();
   const controller = new AbortController();
   request = controller;
-  const list = $('lead-list');
-  const filtered = Object.values(params()).some(Boolean);
   if (fresh) {
     cursor = null;
-    clear(list);
+    shown = [];
+    listTag = null;
+    drawn.clear();
+    clear($('lead-list'));
   }
   say($('list-state'), 'Loading leads…');
   $('load-more').hidden = true;
   try {
-    const data = page || (await api(`/api/leads${query({ ...params(), cursor })}`, { signal: controller.signal })).data;
-    if (request !== controller) return;
-    const rows = data.items.map(row);
-    list.append(...rows);
-    cursor = data.nextCursor || null;
-    $('load-more').hidden = !cursor;
-    if (!list.children.length) {
-      say($('list-state'), filtered ? 'No leads match.'
-        : 'No leads yet: send a webhook (see the README, "Try it"), then reload.');
-    } else {
-      say($('list-state'), '');
+    let data = page && page.items ? page : null;
+    if (!data) {
+      const answer = await api(`/api/leads${query({ ...params(), cursor })}`, { signal: controller.signal });
+      data = answer.data;
+      if (fresh) listTag = answer.headers.get('ETag');
     }
+    if (request !== controller) return;
+    shown = merge(shown, data.items);
+    cursor = data.nextCursor || null;
+    render();
   } catch (e) {
     if (e.name === 'AbortError') return;
     say($('list-state'), `Could not load the leads: ${e.message}`, true);
   } finally {
     if (request === controller) request = null;
+    schedulePoll();
   }
 }
 
-/** What identifies a lead to a person: its phone, else its username, else its BSUID. */
-function handle(lead) {
-  return asWritten(lead.phone || lead.username || lead.bsuid || '');
+/** The leads shown and a newer page of them: one row per lead, the newer one winning. */
+function merge(old, newer) {
+  const byId = new Map(old.map((l) => [l.id, l]));
+  for (const l of newer) byId.set(l.id, l);
+  return [...byId.values()];
 }
 
-/** A lead's name as shown: the name it gave, else its handle, else its id. */
-export function displayName(lead) {
-  return asWritten(lead.name) || handle(lead) || `Lead ${lead.id}`;
+function render() {
+  const list = $('lead-list');
+  const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#lead-list .lead-row');
+  const focusedId = focused ? focused.dataset.leadId : null;
+  const wanted = $('needs-reply').checked;
+  // Until the service tells waiting leads (awaitingReplySince), "needs a reply" cannot narrow the list.
+  const items = shown.filter((l) => !wanted || !('awaitingReplySince' in l) || l.awaitingReplySince);
+  items.sort(inboxOrder);
+  list.replaceChildren(...items.map(rowOf));
+  markOpen(openId);
+  $('load-more').hidden = !cursor;
+  if (focusedId) focusRowOf(focusedId);
+  const filtered = Object.values(params()).some(Boolean);
+  if (!list.children.length) {
+    say($('list-state'), wanted && !$('search').value && !$('status-filter').value ? 'Nobody is waiting for an answer.'
+      : filtered ? 'No leads match.' : 'No leads yet: send a webhook (see the README, "Try it"), then reload.');
+  } else {
+    say($('list-state'), '');
+  }
+}
+
+function rowOf(lead) {
+  const data = JSON.stringify(lead);
+  const known = drawn.get(lead.id);
+  if (known && known.data === data) return known.node;
+  const node = row(lead);
+  drawn.set(lead.id, { data, node });
+  return node;
 }
 
 function row(lead) {
+  const last = lead.lastMessage;
+  const at = last && last.at ? last.at : lead.lastActivityAt;
   const button = el('button', {
-    type: 'button', class: 'lead-row', testid: 'lead-row', data: { leadId: lead.id },
+    type: 'button', class: 'lead-row', testid: 'lead-row', data: { leadId: lead.id, status: lead.status },
+    'aria-current': lead.id === openId ? 'true' : null,
     on: { click: () => select(button, lead.id) },
   },
   el('span', { class: 'name' }, displayName(lead)),
-  el('span', { class: `badge status-${lead.status}` }, lead.status),
+  el('time', { class: 'when muted', datetime: at, title: formatDateTime(at) }, formatWhen(at)),
+  el('span', { class: 'preview', testid: 'preview' }, preview(lead)),
+  statusPill(lead.status),
   el('span', { class: 'who muted' }, handle(lead)),
-  el('time', { class: 'when muted', datetime: lead.lastActivityAt }, formatDateTime(lead.lastActivityAt)));
+  waitingMarker(lead));
   return el('li', {}, button);
 }
 
-/** Writes the rows' times again, once the workspace's time zone is known. */
+/** Writes the rows' times and waiting markers again: the workspace's zone and locale came, or time went by. */
 export function retime() {
-  for (const t of document.querySelectorAll('#lead-list time')) t.textContent = formatDateTime(t.getAttribute('datetime'));
+  const byId = new Map(shown.map((l) => [String(l.id), l]));
+  for (const button of rows()) {
+    const t = button.querySelector('time');
+    const at = t.getAttribute('datetime');
+    t.textContent = formatWhen(at);
+    t.title = formatDateTime(at);
+    const lead = byId.get(button.dataset.leadId);
+    const marker = button.querySelector('[data-testid=waiting]');
+    if (marker && lead) marker.replaceWith(waitingMarker(lead));
+  }
 }
 
 function select(button, id) {
   for (const b of document.querySelectorAll('.lead-row[aria-current]')) b.removeAttribute('aria-current');
   button.setAttribute('aria-current', 'true');
+  openId = id;
   onOpen(id);
 }
 
-/** Shows a lead's new status and activity in its row (after a change in the panel). */
-export function updateRow(lead) {
-  const button = document.querySelector(`#lead-list .lead-row[data-lead-id="${Number(lead.id)}"]`);
-  if (button) button.parentElement.replaceWith(row(lead));
-  markOpen(lead.id);
+/** No lead open any more (the panel closed). */
+export function clearOpen() {
+  openId = null;
+  for (const b of document.querySelectorAll('.lead-row[aria-current]')) b.removeAttribute('aria-current');
 }
 
-/** Marks the row of lead id as open (after a reload of the list). */
-function markOpen(id) {
+/** A lead changed on this page (its status): its row shows it, in its new place; gone when it no longer matches. */
+export function updateRow(lead) {
+  const at = shown.findIndex((l) => l.id === lead.id);
+  if (at < 0) return;
+  const status = $('status-filter').value;
+  if (status && lead.status !== status) shown.splice(at, 1);
+  else shown[at] = { ...shown[at], ...pick(lead) };
+  render();
+}
+
+/** The fields of a single lead (GET or PATCH /api/leads/{id}) that a row shows. */
+function pick(lead) {
+  const fields = ['status', 'name', 'phone', 'username', 'lastActivityAt', 'lastMessage', 'awaitingReplySince', 'overdue'];
+  return Object.fromEntries(fields.filter((f) => f in lead).map((f) => [f, lead[f]]));
+}
+
+/** Opens lead id as if its row were clicked (from the board), keeping the row marked. */
+export function markOpen(id) {
+  openId = id;
   for (const b of document.querySelectorAll('.lead-row')) {
     if (b.dataset.leadId === String(id)) b.setAttribute('aria-current', 'true'); else b.removeAttribute('aria-current');
   }
 }
 
+// --- new messages without a reload
+
+function schedulePoll() {
+  clearTimeout(poller);
+  if (document.visibilityState === 'visible' && !$('app-view').hidden) poller = setTimeout(poll, POLL_MS);
+}
+
+function stopPolling() {
+  clearTimeout(poller);
+  poller = 0;
+}
+
+/** The first page again, with If-None-Match: 304 keeps everything as it is; a new page replaces the first. */
+export async function poll() {
+  if (request || $('app-view').hidden) { schedulePoll(); return; }
+  const controller = new AbortController();
+  request = controller;
+  try {
+    const headers = listTag ? { 'If-None-Match': listTag } : {};
+    const { status, data, headers: answered } = await api(`/api/leads${query(params())}`, { signal: controller.signal, headers });
+    if (request !== controller) return;
+    if (status === 304) { retime(); return; }
+    listTag = answered.get('ETag');
+    // The pages after the first stay as they were read; the first page is the newest truth.
+    const firstIds = new Set(data.items.map((l) => l.id));
+    shown = merge(shown.filter((l) => !firstIds.has(l.id)), data.items);
+    if (!cursor) cursor = data.nextCursor || null;
+    render();
+  } catch (e) {
+    if (e.name !== 'AbortError' && e.status !== 401) say($('list-state'), `Could not refresh the leads: ${e.message}`, true);
+  } finally {
+    if (request === controller) request = null;
+    schedulePoll();
+  }
+}
+
 function rows() {
   return [...document.querySelectorAll('#lead-list .lead-row')];
+}
+
+function focusRowOf(id) {
+  const b = rows().find((r) => r.dataset.leadId === String(id));
+  if (b) b.focus();
 }
 
 export function focusRow(index) {

@@ -100,8 +100,7 @@ class LeadPageBrowserTest {
 
         assertEquals("Budi Santoso", browser.textContains("#lead-name", "Budi"));
         assertEquals("+6281234567890", browser.find("#lead-phone").getText());
-        assertEquals("1", browser.find("#count-in").getText());
-        assertEquals("1", browser.find("#count-out").getText());
+        assertEquals("1 message from them, 1 reply", browser.find("#message-counts").getText());
 
         browser.until(d -> messages().size() == 2 ? true : null);
         assertEquals("inbound", messages().get(0).getAttribute("data-direction"));
@@ -125,41 +124,155 @@ class LeadPageBrowserTest {
     }
 
     @Test
-    void theStatusOffersOnlyTheWorkflowsTransitionsAndAChangeInAnotherTabIsA409() throws Exception {
+    void theStatusMenuOffersOnlyTheWorkflowsMovesAndAppliesAtOnceAndAChangeMadeMeanwhileIsShown() throws Exception {
         long id = lead("Dewi Status", "Mau tanya harga", SAMPLE_DAY.atTime(11, 0));
         signIn(tenant.token);
         openLead(id);
         assertEquals(new LeadWorkflow().next("new"), options());
+        assertEquals("new", new Select(browser.find("#status-select")).getFirstSelectedOption().getAttribute("value"));
+        // one choice, no second button: the change is sent as soon as it is chosen
         new Select(browser.find("#status-select")).selectByValue("contacted");
-        browser.find("#status-save").click();
         browser.textContains("#lead-status", "contacted");
+        browser.until(d -> "contacted".equals(statusOf(id)) ? true : null);
         assertEquals(new LeadWorkflow().next("contacted"), options());
         WebElement change = browser.visible("[data-testid=timeline-item][data-kind=status_change]");
         assertTrue(change.getText().contains("new → contacted"), change.getText());
         assertTrue(change.getText().contains("Ana Sales"), change.getText());
+        browser.textContains("[data-testid=lead-row][aria-current]", "contacted");
 
-        // A second tab (its own sessionStorage: it signs in itself) moves the lead on meanwhile.
-        String first = browser.driver().getWindowHandle();
-        browser.driver().switchTo().newWindow(WindowType.TAB);
-        browser.open(app.uri("/").toString());
-        signIn(tenant.token);
-        openLead(id);
-        new Select(browser.find("#status-select")).selectByValue("qualified");
-        browser.find("#status-save").click();
-        browser.textContains("#lead-status", "qualified");
-        browser.driver().close();
-        browser.driver().switchTo().window(first);
-
+        // Someone else moves the lead on meanwhile (another tab, another salesperson): the version this panel
+        // holds is stale, so its choice is refused, and the panel says so and shows the newer status.
+        HttpResponse<String> now = app.get("/api/leads/" + id, tenant.token);
+        ok(app.call("PATCH", "/api/leads/" + id, "{\"status\": \"qualified\", \"author\": \"Budi Other\"}", tenant.token,
+                "If-Match", now.headers().firstValue("ETag").orElseThrow()));
         new Select(browser.find("#status-select")).selectByValue("lost");
-        browser.find("#status-save").click();
-        String message = browser.textContains("#status-message", "changed");
-        assertTrue(message.contains("This lead changed"), message);
+        String message = browser.textContains("#status-message", "meanwhile");
+        assertTrue(message.contains("is now qualified"), message);
         assertEquals("qualified", app.queryString("SELECT status FROM lead WHERE id = ?", id));
-        browser.find("#reload-lead").click();
         browser.textContains("#lead-status", "qualified");
         assertEquals(new LeadWorkflow().next("qualified"), options());
+        // and from there a choice goes through, with the newer version
+        new Select(browser.find("#status-select")).selectByValue("proposal");
+        browser.until(d -> "proposal".equals(statusOf(id)) ? true : null);
+        browser.textContains("#lead-status", "proposal");
         assertFalse(browser.find("#status-message").isDisplayed());
-        browser.textContains("[data-testid=lead-row][aria-current]", "qualified");
+    }
+
+    /**
+     * The panel reads top down as a salesperson works: the latest AI summary pinned first (its day, the model
+     * that wrote it, "Summarise again"), then the conversation, then the timeline; WhatsApp one click away; the
+     * counts in words.
+     */
+    @Test
+    void thePanelPinsTheLatestSummaryAboveTheConversationAndOpensWhatsApp() throws Exception {
+        signIn(tenant.token);
+        openLead(budi);
+        String pinned = browser.textContains("#pinned-summary-text", "Stub summary of a day");
+        assertFalse(pinned.isBlank());
+        assertEquals(SAMPLE_DAY.toString(), browser.find("#pinned-summary-day").getAttribute("datetime"));
+        assertTrue(browser.find("#pinned-summary-day").getText().contains("Nov 25, 2025"), browser.find("#pinned-summary-day").getText());
+        assertEquals("by " + StubLlm.MODEL, browser.find("#pinned-summary-by").getText());
+        assertEquals(Boolean.TRUE, browser.script("""
+                const [s, c, t] = ['pinned-summary', 'transcript', 'timeline'].map((id) => document.getElementById(id));
+                const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);
+                return before(s, c) && before(c, t) && s.getBoundingClientRect().bottom <= c.getBoundingClientRect().top;"""),
+                "summary, then conversation, then timeline");
+
+        WebElement whatsApp = browser.visible("#open-whatsapp");
+        assertEquals("https://wa.me/6281234567890", whatsApp.getAttribute("href"));
+        assertEquals("Open in WhatsApp", whatsApp.getText());
+        assertFalse(browser.find("#no-whatsapp").isDisplayed());
+        assertEquals("1 message from them, 1 reply", browser.find("#message-counts").getText());
+        assertFalse(browser.find("#lead-ids").isDisplayed(), "a lead known by phone has no WhatsApp ids to show");
+
+        int before = llm.completions();
+        browser.find("#summarise-again").click();
+        String said = browser.textContains("#pinned-summary-state", "Summarised");
+        assertTrue(said.matches("Summarised Tue, Nov 25, 2025: \\d+ notes? written\\."), said);
+        assertEquals(before + 1, llm.completions(), "again means written anew, even when nothing changed");
+        browser.textContains("#pinned-summary-text", "Stub summary");
+        assertTrue(browser.find("#pinned-summary-day").getText().contains("Nov 25, 2025"));
+    }
+
+    /**
+     * A customer WhatsApp withholds the number of (a username user): her header leads with her name or
+     * @username, never the BSUID, which waits in the details; no WhatsApp link, and a line that says why.
+     * An identity change reads in words on the timeline, its raw ids in the note's details.
+     */
+    @Test
+    void aBsuidOnlyLeadShowsHerUsernameFirstAndTheIdsOnlyInDetails() throws Exception {
+        String bsuid = "ID." + Workspaces.unique("7741");
+        String parent = "ID.ENT." + Workspaces.unique("7742");
+        ObjectNode event = Webhooks.receivedFrom(tenant.phoneNumberId, Workspaces.unique("wamid.page"), null, bsuid, parent,
+                "@sari.tanpa.nomor", "Kak, bisa kirim contoh?", SAMPLE_DAY.atTime(15, 30).atZone(JAKARTA).toEpochSecond());
+        ((ObjectNode) event.get("conversation").get("kapso")).remove("contact_name");
+        ok(tenant.webhooks.kapso(event));
+        long id = app.queryLong("SELECT id FROM lead WHERE workspace_id = ? AND bsuid = ?", tenant.workspaceId, bsuid);
+        assertNull(app.queryString("SELECT name FROM lead WHERE id = ?", id), "the case needs a lead without a name");
+        signIn(tenant.token);
+        browser.find("#search").sendKeys("sari.tanpa");
+        browser.until(d -> rows().size() == 1 ? true : null);
+        assertFalse(rows().get(0).getText().contains(bsuid), rows().get(0).getText());
+        assertTrue(rows().get(0).getText().contains("@sari.tanpa.nomor"), rows().get(0).getText());
+        rows().get(0).click();
+        assertEquals("@sari.tanpa.nomor", browser.textContains("#lead-name", "@sari"));
+        assertFalse(browser.find(".identity").getText().contains("ID."), browser.find(".identity").getText());
+        assertFalse(browser.find("#open-whatsapp").isDisplayed());
+        assertTrue(browser.visible("#no-whatsapp").getText().contains("WhatsApp withheld"), browser.find("#no-whatsapp").getText());
+        WebElement ids = browser.visible("#lead-ids");
+        assertEquals(null, ids.getAttribute("open"));
+        ids.findElement(org.openqa.selenium.By.tagName("summary")).click();
+        assertEquals(bsuid, browser.visible("#lead-bsuid").getText());
+        assertEquals(parent, browser.find("#lead-parent-bsuid").getText());
+
+        // WhatsApp gives her a number and a new BSUID (Kapso contact.identity_changed)
+        String phone = Workspaces.newPhone();
+        String newBsuid = "ID." + Workspaces.unique("7743");
+        ObjectNode change = Webhooks.sampleJson("kapso-contact-identity-changed.json");
+        change.put("phone_number_id", tenant.phoneNumberId);
+        ((ObjectNode) change.get("contact")).put("business_scoped_user_id", newBsuid).put("wa_id", phone.substring(1))
+                .put("parent_business_scoped_user_id", parent).putNull("profile_name").putNull("display_name");
+        ((ObjectNode) change.get("previous")).put("business_scoped_user_id", bsuid).put("parent_business_scoped_user_id", parent);
+        ok(tenant.webhooks.kapso("whatsapp.contact.identity_changed", change.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        openLead(id);
+        WebElement note = browser.visible("[data-testid=timeline-item][data-kind=identity_change]");
+        String words = note.getText();
+        assertTrue(words.contains(phone), words);
+        assertFalse(words.contains(bsuid) || words.contains(newBsuid), "no raw BSUID outside the details: " + words);
+        WebElement details = note.findElement(org.openqa.selenium.By.cssSelector("[data-testid=note-ids]"));
+        assertTrue(details.getAttribute("textContent").contains(newBsuid), details.getAttribute("textContent"));
+        assertEquals("https://wa.me/" + phone.substring(1), browser.visible("#open-whatsapp").getAttribute("href"));
+    }
+
+    /**
+     * Times in the workspace's zone (Asia/Jakarta) and locale (GET /api/workspace locale; the browser's
+     * language, en-US here, from a service without one), and the last seven days relative to now.
+     */
+    @Test
+    void timesAreInTheWorkspacesLocaleAndZoneAndRecentOnesRelative() throws Exception {
+        java.time.LocalDateTime twoHoursAgo = java.time.LocalDateTime.now(JAKARTA).minusHours(2).minusMinutes(5);
+        long id = lead("Lina Lokal", "Masih ada slot minggu ini?", twoHoursAgo);
+        String locale = Webhooks.JSON.readTree(app.get("/api/workspace", tenant.token).body()).path("locale").asText("en-US");
+        Map<String, String[]> expected = Map.of(
+                "en-US", new String[] {"2 hr. ago", "Nov 25, 2025", "9:01"},
+                "id-ID", new String[] {"2 jam yang lalu", "25 Nov 2025", "09.01"});
+        assertTrue(expected.containsKey(locale), "a case for the workspace's locale " + locale);
+        signIn(tenant.token);
+        // the rows are written again once the workspace's zone and locale are in: read them afresh each time
+        browser.until(d -> expected.get(locale)[0].equals(browser.script(
+                "const t = document.querySelector(`[data-testid=lead-row][data-lead-id=\"${arguments[0]}\"] time`); return t && t.textContent",
+                String.valueOf(id))) ? true : null);
+        browser.find("#search").sendKeys("0812 3456");
+        browser.until(d -> rows().size() == 1 && rows().get(0).getText().contains("Budi") ? true : null);
+        String budiTime = rows().get(0).findElement(org.openqa.selenium.By.cssSelector("time")).getText();
+        assertTrue(budiTime.contains(expected.get(locale)[1]) && budiTime.contains(expected.get(locale)[2]),
+                "an older time in full, in Jakarta's 09:01: " + budiTime);
+        browser.find("#search").sendKeys(Keys.chord(Keys.CONTROL, "a"), Keys.BACK_SPACE);
+        openLead(id);
+        browser.until(d -> messages().size() == 1 ? true : null);
+        WebElement time = messages().get(0).findElement(org.openqa.selenium.By.cssSelector("time"));
+        assertEquals(expected.get(locale)[0], time.getText());
+        assertFalse(time.getAttribute("title").isBlank(), "the full time on hover");
     }
 
     @Test
@@ -510,6 +623,15 @@ class LeadPageBrowserTest {
         return leadId(phone);
     }
 
+    /** The lead's status in the database (for a wait: unchecked). */
+    static String statusOf(long id) {
+        try {
+            return app.queryString("SELECT status FROM lead WHERE id = ?", id);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     void signIn(String token) {
         browser.visible("#token").sendKeys(token);
         browser.find("#author").sendKeys("Ana Sales");
@@ -533,11 +655,12 @@ class LeadPageBrowserTest {
         return browser.all("[data-testid=message]");
     }
 
+    /** The moves the status menu offers (its options after the current status, which comes first). */
     static List<String> options() {
         return browser.until(d -> {
             List<String> values = new Select(browser.find("#status-select")).getOptions().stream()
-                    .map(o -> o.getAttribute("value")).filter(v -> !v.isEmpty()).toList();
-            return values.isEmpty() ? null : values;
+                    .map(o -> o.getAttribute("value")).toList();
+            return values.size() < 2 ? null : values.subList(1, values.size());
         });
     }
 
