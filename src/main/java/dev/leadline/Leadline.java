@@ -3,6 +3,7 @@ package dev.leadline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import dev.leadline.api.InboxConfiguration;
 import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
@@ -58,6 +59,7 @@ public final class Leadline {
             main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
         main.configure().addConfiguration(LeadlineConfiguration.class);
+        main.configure().addConfiguration(InboxConfiguration.class);
         main.configure().addConfiguration(CatchUpConfiguration.class);
         main.configure().addConfiguration(EventsConfiguration.class);
         main.configure().addConfiguration(KafkaRelayConfiguration.class);

@@ -43,3 +43,17 @@ ALTER TABLE lead DROP COLUMN event_seq;
 -- (no pending delivery of the same subscription and lead before it, a probe of event_delivery_pending), so a
 -- claim reads about as many rows as it takes instead of every pending delivery of its kind.
 CREATE INDEX event_delivery_due ON event_delivery (next_attempt_at) WHERE status = 'pending';
+
+-- No foreign keys from the deliveries and their log to the event and the subscription: each delivery row
+-- written in an intake transaction checked both, locking the event row (a write to its page) and the
+-- subscription row FOR KEY SHARE, which every concurrent intake transaction shares (a multixact per row,
+-- under load); and a check's plan, cached by a connection while event was empty, scanned all of event per
+-- delivery. The rows are written only by event_write and the relays, with their event and subscription in
+-- hand; retention and a subscription's delete remove them explicitly (sql/events/delete-old-events.sql,
+-- delete-subscription.sql).
+ALTER TABLE event_delivery DROP CONSTRAINT event_delivery_event_id_fkey,
+                           DROP CONSTRAINT event_delivery_subscription_id_fkey;
+ALTER TABLE event_delivery_attempt DROP CONSTRAINT event_delivery_attempt_event_id_fkey,
+                                   DROP CONSTRAINT event_delivery_attempt_subscription_id_fkey;
+-- Retention deletes an old event's log by the event.
+CREATE INDEX event_delivery_attempt_by_event ON event_delivery_attempt (event_id);

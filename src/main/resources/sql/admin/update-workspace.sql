@@ -1,9 +1,13 @@
--- PATCH /api/admin/workspaces/{id}: rotate the webhook secret, change the name, country or time zone.
+-- PATCH /api/admin/workspaces/{id}: rotate the webhook secret, change the name, country, time zone, reply target
+-- or locale.
 UPDATE workspace
 SET name = COALESCE(CAST(:#name AS text), name),
     webhook_secret = COALESCE(CAST(:#webhookSecret AS text), webhook_secret),
     default_country = COALESCE(CAST(:#defaultCountry AS text), default_country),
-    time_zone = COALESCE(CAST(:#timeZone AS text), time_zone)
+    time_zone = COALESCE(CAST(:#timeZone AS text), time_zone),
+    reply_target_minutes = COALESCE(CAST(:#replyTargetMinutes AS integer), reply_target_minutes),
+    locale = COALESCE(CAST(:#locale AS text), locale)
 WHERE id = :#workspaceId
 RETURNING id, name, phone_number_id AS "phoneNumberId", default_country AS "defaultCountry", time_zone AS "timeZone",
-          created_at AS "createdAt", kapso_api_key_enc IS NOT NULL AS "kapsoKeySet"
+          created_at AS "createdAt", kapso_api_key_enc IS NOT NULL AS "kapsoKeySet",
+          reply_target_minutes AS "replyTargetMinutes", locale

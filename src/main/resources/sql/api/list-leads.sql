@@ -7,25 +7,29 @@
 -- lead_alias_value_trigram), the prefix arms by SP-GiST (lead_phone_prefix, lead_alias_value_prefix). The
 -- aliases' leads are gathered once (an uncorrelated sub-select, run before the scan), so that their
 -- id = ANY arm is one more index scan of the BitmapOr rather than a check of every lead of the workspace.
-SELECT id, phone, bsuid, parent_bsuid AS "parentBsuid", username, name, status, created_at AS "createdAt",
-       last_activity_at AS "lastActivityAt"
-FROM lead
-WHERE workspace_id = :#workspaceId
-  AND (CAST(:#status AS text) IS NULL OR status = CAST(:#status AS text))
-  AND (CAST(:#activeSince AS timestamptz) IS NULL OR last_activity_at >= CAST(:#activeSince AS timestamptz))
+-- Each lead with its last message and its wait (lead_inbox, by key: the page of rows, not the workspace).
+SELECT l.id, l.phone, l.bsuid, l.parent_bsuid AS "parentBsuid", l.username, l.name, l.status, l.created_at AS "createdAt",
+       l.last_activity_at AS "lastActivityAt", lead_last_message(i) AS "lastMessage",
+       i.awaiting_since AS "awaitingReplySince", lead_overdue(i.awaiting_since, w.reply_target_minutes) AS overdue
+FROM lead l
+JOIN workspace w ON w.id = l.workspace_id
+LEFT JOIN lead_inbox i ON i.lead_id = l.id
+WHERE l.workspace_id = :#workspaceId
+  AND (CAST(:#status AS text) IS NULL OR l.status = CAST(:#status AS text))
+  AND (CAST(:#activeSince AS timestamptz) IS NULL OR l.last_activity_at >= CAST(:#activeSince AS timestamptz))
   AND (CAST(:#namePattern AS text) IS NULL
-       OR name ILIKE CAST(:#namePattern AS text)
-       OR phone LIKE CAST(:#phonePattern AS text)
-       OR phone ^@ CAST(:#phoneCanonicalPrefix AS text)
-       OR username ILIKE CAST(:#usernamePattern AS text)
-       OR bsuid LIKE CAST(:#bsuidPattern AS text)
-       OR id = ANY (ARRAY(
+       OR l.name ILIKE CAST(:#namePattern AS text)
+       OR l.phone LIKE CAST(:#phonePattern AS text)
+       OR l.phone ^@ CAST(:#phoneCanonicalPrefix AS text)
+       OR l.username ILIKE CAST(:#usernamePattern AS text)
+       OR l.bsuid LIKE CAST(:#bsuidPattern AS text)
+       OR l.id = ANY (ARRAY(
            SELECT lead_id FROM lead_alias
            WHERE workspace_id = :#workspaceId
              AND ((kind = 'phone' AND (value LIKE CAST(:#phonePattern AS text)
                                        OR value ^@ CAST(:#phoneCanonicalPrefix AS text)))
                   OR (kind = 'bsuid' AND value LIKE CAST(:#bsuidPattern AS text))))))
   AND (CAST(:#cursorAt AS timestamptz) IS NULL
-       OR (last_activity_at, id) < (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))
-ORDER BY last_activity_at DESC, id DESC
+       OR (l.last_activity_at, l.id) < (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))
+ORDER BY l.last_activity_at DESC, l.id DESC
 LIMIT :#fetch

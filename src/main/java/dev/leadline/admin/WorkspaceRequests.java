@@ -21,7 +21,10 @@ import dev.leadline.web.JsonRequests;
 public final class WorkspaceRequests {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "phoneNumberId", "defaultCountry", "timeZone", "webhookSecret");
-    static final Set<String> UPDATE_FIELDS = Set.of("name", "defaultCountry", "timeZone", "webhookSecret");
+    static final Set<String> UPDATE_FIELDS = Set.of("name", "defaultCountry", "timeZone", "webhookSecret",
+            "replyTargetMinutes", "locale");
+    /** A reply target from a minute to a week (the column's check says the same). */
+    static final int MAX_REPLY_TARGET_MINUTES = 10_080;
     static final int MIN_SECRET = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -56,6 +59,9 @@ public final class WorkspaceRequests {
         params.put("timeZone", zone == null ? null : timeZone(zone));
         String secret = JsonRequests.text(request, "webhookSecret", 200, false);
         params.put("webhookSecret", secret == null ? null : secret(secret));
+        params.put("replyTargetMinutes", replyTarget(request.get("replyTargetMinutes")));
+        String locale = JsonRequests.text(request, "locale", 35, false);
+        params.put("locale", locale == null ? null : locale(locale));
         return params;
     }
 
@@ -66,6 +72,25 @@ public final class WorkspaceRequests {
         params.put("workspaceId", workspaceId);
         params.put("revokeExisting", JsonRequests.flag(request, "revokeExisting"));
         return withNewToken(params);
+    }
+
+    private static Integer replyTarget(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Integer minutes && minutes >= 1 && minutes <= MAX_REPLY_TARGET_MINUTES) {
+            return minutes;
+        }
+        throw ApiException.badRequest("replyTargetMinutes must be a whole number of minutes from 1 to " + MAX_REPLY_TARGET_MINUTES);
+    }
+
+    /** A BCP 47 tag the JDK (and so a browser's Intl) reads as a language: id-ID, en, pt-BR. */
+    private static String locale(String tag) {
+        java.util.Locale locale = java.util.Locale.forLanguageTag(tag);
+        if (locale.getLanguage().isEmpty() || !locale.toLanguageTag().equalsIgnoreCase(tag)) {
+            throw ApiException.badRequest("locale must be a BCP 47 language tag such as id-ID or en");
+        }
+        return locale.toLanguageTag();
     }
 
     public long workspaceId(String id) {

@@ -29,8 +29,12 @@ public final class LeadQueries {
 
     /** GET /api/leads: status, activeSince, q, cursor, limit; 400 for any of them out of range. */
     public Map<String, Object> leadList(long workspaceId, String defaultCountry, String status, String activeSince,
-                                        String q, String cursor, String limit) {
+                                        String q, String awaitingReply, String cursor, String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
+        if (awaitingReply != null && !awaitingReply.equals("true") && !awaitingReply.equals("false")) {
+            throw ApiException.badRequest("awaitingReply must be true or false");
+        }
+        params.put("awaitingReply", "true".equals(awaitingReply));
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + STATUSES);
         }

@@ -37,6 +37,7 @@ import com.networknt.schema.SchemaValidatorsConfig;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.leadline.LeadlineConfiguration;
+import dev.leadline.api.InboxConfiguration;
 import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
@@ -85,8 +86,8 @@ public final class RouteCheck {
     }
 
     /** The beans the routes call by name: the configurations' @BindToRegistry methods, name to type. */
-    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, CatchUpConfiguration.class,
-            KafkaRelayConfiguration.class, HubSpotExampleConfiguration.class);
+    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, InboxConfiguration.class,
+            CatchUpConfiguration.class, KafkaRelayConfiguration.class, HubSpotExampleConfiguration.class);
 
     private final JsonSchema schema;
     private final CamelCatalog catalog = new DefaultCamelCatalog();

@@ -33,18 +33,22 @@ class WorkspaceApiTest {
         JsonNode workspace = JSON.readTree(answer.body());
         List<String> fields = new ArrayList<>();
         workspace.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("id", "name", "phoneNumberId", "timeZone", "defaultCountry"), fields);
+        assertEquals(List.of("id", "name", "phoneNumberId", "timeZone", "defaultCountry", "replyTargetMinutes", "locale"), fields);
         assertEquals(id, workspace.get("id").asLong());
         assertEquals("Test " + phoneNumberId, workspace.get("name").asText());
         assertEquals(phoneNumberId, workspace.get("phoneNumberId").asText());
         assertEquals("America/Sao_Paulo", workspace.get("timeZone").asText());
         assertEquals("BR", workspace.get("defaultCountry").asText());
+        assertEquals(60, workspace.get("replyTargetMinutes").asInt());
+        // no locale set: the usual one of the country
+        assertEquals("pt-BR", workspace.get("locale").asText());
         assertFalse(answer.body().contains(secret) || answer.body().contains(token), answer.body());
 
         // another token, another workspace: the demo one
         JsonNode demo = JSON.readTree(app.get("/api/workspace", Workspaces.DEMO_TOKEN).body());
         assertEquals(Workspaces.DEMO_PHONE_NUMBER_ID, demo.get("phoneNumberId").asText());
         assertEquals("Asia/Jakarta", demo.get("timeZone").asText());
+        assertEquals("id-ID", demo.get("locale").asText());
         HttpResponse<String> head = app.call("HEAD", "/api/workspace", null, token);
         assertEquals(200, head.statusCode());
         assertEquals("", head.body());
