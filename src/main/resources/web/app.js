@@ -24,10 +24,10 @@ import { $, say } from './dom.js';
 import { useWorkspace } from './time.js';
 import { useReplyTarget } from './lead-view.js';
 import { useContract, onLeadChanged } from './workflow.js';
-import { initLeads, addStatuses, reload, retime, resetFilters, updateRow, focusRow, clearOpen, markOpen } from './leads.js';
+import { initLeads, waitingUrl, addStatuses, reload, retime, resetFilters, updateRow, focusRow, clearOpen, markOpen } from './leads.js';
 import { initPanel, refreshStatus, openLead, closeLead } from './lead-panel.js';
 import { initBoard, showBoard } from './board.js';
-import { showOverview } from './overview.js';
+import { showOverview, showStatuses } from './overview.js';
 
 let contract = null;
 let view = 'list';
@@ -115,8 +115,9 @@ async function signIn(e) {
   say($('sign-in-error'), '');
   $('sign-in').disabled = true;
   try {
-    // The list's first page tells a good token from a bad one before anything is kept, and is shown as is.
-    const { data } = await api('/api/leads', { token });
+    // The list's first page (the waiting leads') tells a good token from a bad one before anything is kept,
+    // and is shown as is.
+    const { data } = await api(waitingUrl(null), { token });
     session.signIn(token, $('author').value.trim());
     $('token').value = '';
     enter(data);
@@ -180,6 +181,7 @@ async function loadContract() {
     useContract(statuses, components['x-lead-workflow']);
     addStatuses(statuses);
     refreshStatus();
+    showStatuses();
     if (view === 'board') showBoard();
   } catch (e) {
     say($('list-state'), `Could not read the API description: ${e.message}`, true);

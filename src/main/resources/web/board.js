@@ -71,7 +71,8 @@ async function loadColumn(status, fresh) {
 async function recount() {
   const overview = await readOverview();
   for (const [status, c] of columns) {
-    const n = overview && overview.statusCounts ? overview.statusCounts[status] : undefined;
+    // The overview leaves out a status without leads.
+    const n = overview && overview.statusCounts ? overview.statusCounts[status] ?? 0 : undefined;
     if (Number.isInteger(n)) {
       c.count.textContent = String(n);
       c.count.dataset.exact = 'true';

@@ -87,7 +87,9 @@ function showIdentity() {
   $('lead-name').textContent = displayName(lead);
   $('lead-phone').textContent = asWritten(lead.phone);
   $('lead-username').textContent = asWritten(lead.username);
-  $('lead-status').replaceWith(Object.assign(statusPill(lead.status), { id: 'lead-status' }));
+  const pill = $('lead-status');
+  pill.className = statusPill(lead.status).className;
+  pill.textContent = lead.status || '';
   $('message-counts').textContent = countsInWords(lead.messagesIn ?? 0, lead.messagesOut ?? 0);
   // wa.me takes the number's digits only, without + or spaces.
   const digits = (lead.phone || '').replace(/\D/g, '');

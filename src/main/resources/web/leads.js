@@ -1,9 +1,9 @@
 // The inbox: who is waiting for an answer. Each row is the lead's name, its last message, a relative time, how
 // long it has waited (red past the workspace's target) and its status. Waiting leads first, the longest
-// waiting first, then the rest by activity. One request for the first page (the API's default page size),
-// more through nextCursor. Search, status, "active since" and "needs a reply" are the API's q, status,
-// activeSince and awaitingReply. While the tab is visible the first page is asked for again every 15 s with
-// If-None-Match: a 304 (nothing changed) costs nothing more.
+// waiting first (the API's awaitingReply=true), then the rest by activity, a page (the API's default page
+// size) at a time through nextCursor. Search, status and "active since" are the API's q, status and
+// activeSince; "needs a reply" stops after the waiting leads. While the tab is visible the first page is asked
+// for again every 15 s with If-None-Match: a 304 (nothing changed) costs nothing more.
 
 import { api, query } from './api.js';
 import { $, el, clear, say } from './dom.js';
@@ -61,14 +61,32 @@ export function resetFilters() {
   stopPolling();
 }
 
+/** The filters as the list API's parameters (awaitingReply apart: the list reads waiting leads first anyway). */
 function params() {
   return {
     q: $('search').value.trim(),
     status: $('status-filter').value,
     activeSince: $('active-since').value,
-    awaitingReply: $('needs-reply').checked ? 'true' : '',
   };
 }
+
+function waitingOnly() {
+  return $('needs-reply').checked;
+}
+
+/** The request that reads the waiting leads (longest waiting first), and the one that reads the rest. */
+export function waitingUrl(cursorOf) {
+  return `/api/leads${query({ ...params(), awaitingReply: 'true', cursor: cursorOf })}`;
+}
+
+function restUrl(cursorOf) {
+  return `/api/leads${query({ ...params(), cursor: cursorOf })}`;
+}
+
+// The list reads in two runs: first the waiting leads, longest waiting first (awaitingReply=true), a page at a
+// time; once they are all read, the others by activity (a waiting lead met there again was read already).
+// phase: waiting, rest, done (nothing more to read).
+let phase = 'waiting';
 
 async function load(fresh, page) {
   if (request) request.abort();
@@ -76,6 +94,7 @@ async function load(fresh, page) {
   request = controller;
   if (fresh) {
     cursor = null;
+    phase = 'waiting';
     shown = [];
     listTag = null;
     drawn.clear();
@@ -84,15 +103,31 @@ async function load(fresh, page) {
   say($('list-state'), 'Loading leads…');
   $('load-more').hidden = true;
   try {
-    let data = page && page.items ? page : null;
-    if (!data) {
-      const answer = await api(`/api/leads${query({ ...params(), cursor })}`, { signal: controller.signal });
-      data = answer.data;
-      if (fresh) listTag = answer.headers.get('ETag');
+    const read = async (url) => {
+      const answer = await api(url, { signal: controller.signal });
+      if (!listTag) listTag = answer.headers.get('ETag');
+      return answer.data;
+    };
+    if (phase === 'waiting') {
+      const data = page && page.items ? page : await read(waitingUrl(cursor));
+      if (request !== controller) return;
+      shown = merge(shown, data.items);
+      cursor = data.nextCursor || null;
+      // Every waiting lead is in: the rest follow on the same showing, not after another click.
+      if (!cursor) phase = waitingOnly() ? 'done' : 'rest';
     }
-    if (request !== controller) return;
-    shown = merge(shown, data.items);
-    cursor = data.nextCursor || null;
+    // The activity list has the waiting leads too (the API filters for them, never against them): a page of
+    // nothing but those adds no row, so the next is read at once, a few at most per showing.
+    for (let added = 0, pages = 0; phase === 'rest' && added === 0 && pages < 4; pages++) {
+      const data = await read(restUrl(cursor));
+      if (request !== controller) return;
+      const known = new Set(shown.map((l) => l.id));
+      const others = data.items.filter((l) => !l.awaitingReplySince && !known.has(l.id));
+      added += others.length;
+      shown = merge(shown, others);
+      cursor = data.nextCursor || null;
+      if (!cursor) phase = 'done';
+    }
     render();
   } catch (e) {
     if (e.name === 'AbortError') return;
@@ -114,15 +149,14 @@ function render() {
   const list = $('lead-list');
   const focused = document.activeElement && document.activeElement.closest && document.activeElement.closest('#lead-list .lead-row');
   const focusedId = focused ? focused.dataset.leadId : null;
-  const wanted = $('needs-reply').checked;
-  // Until the service tells waiting leads (awaitingReplySince), "needs a reply" cannot narrow the list.
-  const items = shown.filter((l) => !wanted || !('awaitingReplySince' in l) || l.awaitingReplySince);
+  const wanted = waitingOnly();
+  const items = shown.filter((l) => !wanted || l.awaitingReplySince);
   items.sort(inboxOrder);
   list.replaceChildren(...items.map(rowOf));
   markOpen(openId);
-  $('load-more').hidden = !cursor;
+  $('load-more').hidden = phase === 'done';
   if (focusedId) focusRowOf(focusedId);
-  const filtered = Object.values(params()).some(Boolean);
+  const filtered = wanted || Object.values(params()).some(Boolean);
   if (!list.children.length) {
     say($('list-state'), wanted && !$('search').value && !$('status-filter').value ? 'Nobody is waiting for an answer.'
       : filtered ? 'No leads match.' : 'No leads yet: send a webhook (see the README, "Try it"), then reload.');
@@ -220,21 +254,27 @@ function stopPolling() {
   poller = 0;
 }
 
-/** The first page again, with If-None-Match: 304 keeps everything as it is; a new page replaces the first. */
+/**
+ * The waiting leads' first page again, with If-None-Match (the ETag marks the whole workspace): 304, nothing
+ * changed, and nothing more is asked. Else that page and the others' first page replace what they show.
+ */
 export async function poll() {
   if (request || $('app-view').hidden) { schedulePoll(); return; }
   const controller = new AbortController();
   request = controller;
   try {
     const headers = listTag ? { 'If-None-Match': listTag } : {};
-    const { status, data, headers: answered } = await api(`/api/leads${query(params())}`, { signal: controller.signal, headers });
+    const waiting = await api(waitingUrl(null), { signal: controller.signal, headers });
     if (request !== controller) return;
-    if (status === 304) { retime(); return; }
-    listTag = answered.get('ETag');
-    // The pages after the first stay as they were read; the first page is the newest truth.
-    const firstIds = new Set(data.items.map((l) => l.id));
-    shown = merge(shown.filter((l) => !firstIds.has(l.id)), data.items);
-    if (!cursor) cursor = data.nextCursor || null;
+    if (waiting.status === 304) { retime(); return; }
+    listTag = waiting.headers.get('ETag');
+    const rest = waitingOnly() ? { items: [] } : (await api(restUrl(null), { signal: controller.signal })).data;
+    if (request !== controller) return;
+    const fresh = [...waiting.data.items, ...rest.items.filter((l) => !l.awaitingReplySince)];
+    const freshIds = new Set(fresh.map((l) => l.id));
+    // With every waiting lead on the page read, one shown as waiting that is not there waits no more.
+    const complete = !waiting.data.nextCursor;
+    shown = merge(shown.filter((l) => !freshIds.has(l.id) && !(complete && l.awaitingReplySince)), fresh);
     render();
   } catch (e) {
     if (e.name !== 'AbortError' && e.status !== 401) say($('list-state'), `Could not refresh the leads: ${e.message}`, true);

@@ -11,6 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const W = 560;
 const H = 220;
 const PAD = { left: 56, right: 12, top: 28, bottom: 30 };
+let counts = null;
 
 /** GET /api/overview, or null when the service has none yet (404) or it failed. */
 export async function readOverview() {
@@ -32,7 +33,8 @@ export async function showOverview() {
   }
   say(state, '');
   figures(data);
-  statuses(data.statusCounts || {});
+  counts = data.statusCounts || {};
+  statuses(counts);
   chart(data.responseTimes || []);
   table(data.responseTimes || []);
   $('overview-body').hidden = false;
@@ -48,6 +50,11 @@ function figures(data) {
     figure('waiting for an answer', data.waiting, 'overview-waiting'),
     figure('waiting past the target', data.overdue, 'overview-overdue', data.overdue > 0),
     figure('new today', data.newToday, 'overview-new-today'));
+}
+
+/** The contract's statuses are known (they may come after the overview): a figure for each, in its order. */
+export function showStatuses() {
+  if (counts) statuses(counts);
 }
 
 function statuses(counts) {
@@ -85,6 +92,7 @@ function chart(days) {
       root.append(svg('text', { x: x(i), y: H - 10, 'text-anchor': 'middle' }, String(Number(d.day.slice(8)))));
     }
   });
+  // p90 first, so that the median's dot is drawn over its square on a day of one answer (the two are equal)
   for (const [key, cls, label] of [['p90Seconds', 'p90', '90th percentile'], ['medianSeconds', 'median', 'median']]) {
     let run = [];
     const flush = () => {
@@ -95,8 +103,11 @@ function chart(days) {
       const v = d[key];
       if (typeof v !== 'number') { flush(); return; }
       run.push(`${x(i)},${y(v)}`);
-      root.append(svg('circle', { cx: x(i), cy: y(v), r: 3, class: `series ${cls}`, 'data-day': d.day },
-        svg('title', {}, `${d.day}: ${label} ${formatSpan(v * 1000)}`)));
+      // a shape of its own for each line (a dot, a square), so that neither is told by its colour alone
+      const tip = svg('title', {}, `${d.day}: ${label} ${formatSpan(v * 1000)}`);
+      root.append(cls === 'median'
+        ? svg('circle', { cx: x(i), cy: y(v), r: 3.5, class: `series ${cls}`, 'data-day': d.day }, tip)
+        : svg('rect', { x: x(i) - 4, y: y(v) - 4, width: 8, height: 8, class: `series ${cls}`, 'data-day': d.day }, tip));
     });
     flush();
   }
