@@ -145,7 +145,7 @@ async function move(lead, status) {
   if (!status || status === lead.status) return;
   say($('board-state'), `Moving ${displayName(lead)} to ${status}…`);
   try {
-    await moveLead(lead.id, status);
+    await moveLead(lead.id, status, null, lead.status);
     say($('board-state'), `${displayName(lead)} moved to ${status}.`);
   } catch (e) {
     say($('board-state'), isStale(e)

@@ -12,6 +12,8 @@ import { nextStatuses, moveLead, isStale, onLeadChanged } from './workflow.js';
 
 let lead = null;
 let etag = null;
+// The lead whose status this panel is changing: its own change needs no second read.
+let moving = null;
 let loadMessages;
 
 export function initPanel() {
@@ -33,7 +35,7 @@ export function initPanel() {
   $('summarise-again').addEventListener('click', () => summarise($('pinned-summary-day').getAttribute('datetime'), true));
   // A move made elsewhere on the page (the board) of the lead shown here: show it, with its new version.
   onLeadChanged((changed) => {
-    if (lead && changed.id === lead.id && changed.version !== lead.version) loadLead(lead.id);
+    if (lead && changed.id === lead.id && changed.id !== moving && changed.version !== lead.version) loadLead(lead.id);
   });
 }
 
@@ -128,6 +130,7 @@ async function changeStatus() {
   const id = lead.id;
   say(message, '');
   select.disabled = true;
+  moving = id;
   try {
     const moved = await moveLead(id, status, etag);
     if (!lead || lead.id !== id) return;
@@ -149,6 +152,8 @@ async function changeStatus() {
       say(message, `The status was not changed: ${e.message}`, true);
       showStatus();
     }
+  } finally {
+    moving = null;
   }
 }
 

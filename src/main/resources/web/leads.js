@@ -259,6 +259,8 @@ function stopPolling() {
  * changed, and nothing more is asked. Else that page and the others' first page replace what they show.
  */
 export async function poll() {
+  // A timer set while the tab was in sight may fire after it left: the tab coming back starts polling again.
+  if (document.visibilityState !== 'visible') return;
   if (request || $('app-view').hidden) { schedulePoll(); return; }
   const controller = new AbortController();
   request = controller;

@@ -1,7 +1,7 @@
 // The statuses and the workflow, as the API contract states them (components.schemas.LeadStatus.enum, in
 // its order, and components.x-lead-workflow); a status change sent with If-Match; and who hears of a change.
 
-import { api, session } from './api.js';
+import { api, session, ApiError } from './api.js';
 
 let statuses = [];
 let workflow = {};
@@ -22,13 +22,19 @@ export function nextStatuses(status) {
 }
 
 /**
- * Moves a lead to status. etag: the version the caller read (GET /api/leads/{id}'s ETag); without one the lead
- * is read first. Answers {lead, etag}; throws the API's error: 409 (or 412) when it changed meanwhile, 422 when
- * the workflow does not allow the move.
+ * Moves a lead to status. etag: the version the caller read (GET /api/leads/{id}'s ETag); without one (a list's
+ * lead has no version) the lead is read first, and from: the status the caller saw, which it must still have.
+ * Answers {lead, etag}; throws the API's error: 409 (or 412) when it changed meanwhile, 422 when the workflow
+ * does not allow the move.
  */
-export async function moveLead(id, status, etag) {
+export async function moveLead(id, status, etag, from) {
   let tag = etag;
-  if (!tag) tag = (await api(`/api/leads/${id}`)).headers.get('ETag');
+  if (!tag) {
+    const read = await api(`/api/leads/${id}`);
+    // Moved on since the caller saw it: its choice was made on what is no longer so.
+    if (from && read.data.status !== from) throw new ApiError(409, { error: 'conflict', detail: `the lead is ${read.data.status} now` });
+    tag = read.headers.get('ETag');
+  }
   const body = { status };
   if (session.author) body.author = session.author;
   const { data, headers } = await api(`/api/leads/${id}`, { method: 'PATCH', body, headers: { 'If-Match': tag } });

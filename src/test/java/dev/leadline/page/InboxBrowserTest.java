@@ -237,6 +237,15 @@ class InboxBrowserTest {
         assertEquals(String.valueOf(nadia), cards("qualified").get(0).getAttribute("data-lead-id"));
         assertTrue(browser.find("#board-state").getText().contains("moved to qualified"), browser.find("#board-state").getText());
 
+        // moved on elsewhere meanwhile (to proposal): the board's card, still under qualified, is a stale choice,
+        // even where the move would be allowed from proposal too (lost): refused, said, and the board redrawn
+        move(t, nadia, "proposal");
+        new org.openqa.selenium.support.ui.Select(card(nadia).findElement(By.cssSelector("select.move"))).selectByValue("lost");
+        String said = browser.textContains("#board-state", "meanwhile");
+        assertTrue(said.startsWith("Not moved: Nadia Papan was changed meanwhile"), said);
+        assertEquals("proposal", statusOf(nadia));
+        browser.until(d -> cards("proposal").size() == 1 && cards("qualified").isEmpty() ? true : null);
+
         // a card opens its lead in the panel
         card(nadia).findElement(By.cssSelector(".card-open")).click();
         assertEquals("Nadia Papan", browser.textContains("#lead-name", "Nadia"));
@@ -246,7 +255,7 @@ class InboxBrowserTest {
         browser.resize(390, 844);
         browser.find("#back").click();
         browser.find("#view-board").click();
-        browser.until(d -> cards("qualified").size() == 1 ? true : null);
+        browser.until(d -> cards("proposal").size() == 1 ? true : null);
         assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 390L,
                 "page " + browser.script("return document.documentElement.scrollWidth") + " px wide");
     }
@@ -372,6 +381,8 @@ class InboxBrowserTest {
         browser.find("#view-list").click();
         browser.resize(390, 844);
         browser.until(d -> ids().size() >= 7 ? true : null);
+        assertTrue((Long) browser.script("return document.documentElement.scrollWidth") <= 390L,
+                "rows with a preview, a pill and a waiting marker fit a phone: " + browser.script("return document.documentElement.scrollWidth"));
         guide("phone");
         for (String name : List.of("inbox", "overview", "panel", "board", "phone")) {
             assertTrue(Files.size(Browser.SCREENSHOTS.resolve("guide-" + name + ".png")) > 10_000, name);
