@@ -88,7 +88,8 @@ async function loadLead(id) {
 function showIdentity() {
   $('lead-name').textContent = displayName(lead);
   $('lead-phone').textContent = asWritten(lead.phone);
-  $('lead-username').textContent = asWritten(lead.username);
+  // the @username once: beside the name, or as the heading when there is no name
+  $('lead-username').textContent = lead.name ? asWritten(lead.username) : '';
   const pill = $('lead-status');
   pill.className = statusPill(lead.status).className;
   pill.textContent = lead.status || '';

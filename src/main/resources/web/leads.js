@@ -186,7 +186,7 @@ function row(lead) {
   el('time', { class: 'when muted', datetime: at, title: formatDateTime(at) }, formatWhen(at)),
   el('span', { class: 'preview', testid: 'preview' }, preview(lead)),
   statusPill(lead.status),
-  el('span', { class: 'who muted' }, handle(lead)),
+  el('span', { class: 'who muted' }, handle(lead) === displayName(lead) ? '' : handle(lead)),
   waitingMarker(lead));
   return el('li', {}, button);
 }

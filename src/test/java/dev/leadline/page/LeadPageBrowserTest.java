@@ -225,6 +225,7 @@ class LeadPageBrowserTest {
         assertTrue(rows().get(0).getText().contains("@sari.tanpa.nomor"), rows().get(0).getText());
         rows().get(0).click();
         assertEquals("@sari.tanpa.nomor", browser.textContains("#lead-name", "@sari"));
+        assertEquals("", browser.find("#lead-username").getText(), "the @username once, as the heading");
         assertFalse(browser.find(".identity").getText().contains("ID."), browser.find(".identity").getText());
         assertFalse(browser.find("#open-whatsapp").isDisplayed());
         assertTrue(browser.visible("#no-whatsapp").getText().contains("WhatsApp withheld"), browser.find("#no-whatsapp").getText());
