@@ -33,7 +33,7 @@ let onUnauthorized = () => {};
 export function whenUnauthorized(handler) { onUnauthorized = handler; }
 
 /**
- * fetch with the token; answers {status, data, headers}. A JSON body is sent as application/json.
+ * fetch with the token; answers {status, data, headers} (data null for 304). A JSON body is sent as application/json.
  * Throws ApiError for an error status, and for a network failure (status 0).
  */
 export async function api(path, { method = 'GET', body, headers = {}, token = session.token, signal } = {}) {
@@ -50,6 +50,8 @@ export async function api(path, { method = 'GET', body, headers = {}, token = se
     if (e.name === 'AbortError') throw e;
     throw new ApiError(0, { error: 'network', detail: 'The service cannot be reached. Check that it is running, then retry.' });
   }
+  // 304: the caller sent If-None-Match with the tag it holds, and what it holds is current.
+  if (response.status === 304) return { status: 304, data: null, headers: response.headers };
   const text = response.status === 204 ? '' : await response.text();
   let data = null;
   if (text) {

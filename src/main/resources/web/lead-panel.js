@@ -1,24 +1,24 @@
-// The lead panel: identity, status (only the transitions the contract's x-lead-workflow allows, sent with
-// If-Match), message counts, the conversation, the timeline, manual notes and summaries by hand.
+// The lead panel: who it is and how to reach them (WhatsApp), its status in one choice (only the transitions
+// the contract's x-lead-workflow allows, applied at once with If-Match), the latest AI summary pinned on top,
+// then the conversation, then the timeline with manual notes and summaries by hand.
 
 import { api, session } from './api.js';
 import { $, el, clear, say, asWritten } from './dom.js';
-import { formatDateTime, formatDay, today } from './time.js';
-import { displayName } from './leads.js';
+import { formatDateTime, formatDay, formatWhen, today } from './time.js';
+import { displayName, statusPill } from './lead-view.js';
 import { pager } from './pager.js';
 import { initTimeline, showTimeline } from './timeline.js';
+import { nextStatuses, moveLead, isStale, onLeadChanged } from './workflow.js';
 
-let workflow = {};
 let lead = null;
 let etag = null;
+// The lead whose status this panel is changing: its own change needs no second read.
+let moving = null;
 let loadMessages;
-let onChanged = () => {};
 
-export function initPanel(leadChanged) {
-  onChanged = leadChanged;
+export function initPanel() {
   initTimeline(deleteNote);
-  $('status-save').addEventListener('click', changeStatus);
-  $('reload-lead').addEventListener('click', () => openLead(lead.id, true));
+  $('status-select').addEventListener('change', changeStatus);
   loadMessages = pager({
     list: $('transcript'), state: $('transcript-state'), more: $('older-messages'), what: 'conversation',
     empty: 'No messages.', url: () => `/api/leads/${lead.id}/messages`, render: message,
@@ -32,27 +32,30 @@ export function initPanel(leadChanged) {
     if (!day) { say($('summary-message'), 'Choose a day first.', true); return; }
     summarise(day);
   });
+  $('summarise-again').addEventListener('click', () => summarise($('pinned-summary-day').getAttribute('datetime'), true));
+  // A move made elsewhere on the page (the board) of the lead shown here: show it, with its new version.
+  onLeadChanged((changed) => {
+    if (lead && changed.id === lead.id && changed.id !== moving && changed.version !== lead.version) loadLead(lead.id);
+  });
 }
 
-/** From each status, the statuses it may move to: the contract's components.x-lead-workflow. */
-export function useWorkflow(w) {
-  workflow = w || {};
-  if (lead) showStatus();
+/** The workflow is known (the contract arrived after the lead): offer its moves. */
+export function refreshStatus() {
+  if (lead && lead.status) showStatus();
 }
 
-/** Opens lead id in the panel; reloaded: the same lead again, whose row then shows what changed. */
-export function openLead(id, reloaded = false) {
+/** Opens lead id in the panel. */
+export function openLead(id) {
   lead = { id };
   etag = null;
   $('lead-panel').hidden = false;
   document.body.classList.add('panel-open');
   $('panel-body').hidden = true;
   say($('status-message'), '');
-  $('reload-lead').hidden = true;
   say($('summary-message'), '');
   $('summary-day').max = today();
   say($('panel-state'), 'Loading the lead…');
-  return Promise.all([loadLead(id, reloaded), showMessages(), showTimeline(id)]);
+  return Promise.all([loadLead(id), showMessages(), showTimeline(id), showPinnedSummary(id)]);
 }
 
 export function closeLead() {
@@ -61,64 +64,123 @@ export function closeLead() {
   document.body.classList.remove('panel-open');
 }
 
-async function loadLead(id, reloaded) {
+export function openLeadId() {
+  return lead ? lead.id : null;
+}
+
+async function loadLead(id) {
   try {
     const { data, headers } = await api(`/api/leads/${id}`);
-    if (!lead || lead.id !== id) return;
+    if (!lead || lead.id !== id) return null;
     lead = data;
     etag = headers.get('ETag');
     showIdentity();
     showStatus();
-    if (reloaded) onChanged(lead);
     say($('panel-state'), '');
     $('panel-body').hidden = false;
+    return data;
   } catch (e) {
     if (lead && lead.id === id) say($('panel-state'), `Could not load the lead: ${e.message}`, true);
+    return null;
   }
 }
 
 function showIdentity() {
   $('lead-name').textContent = displayName(lead);
-  $('lead-phone').textContent = asWritten(lead.phone || lead.bsuid);
-  $('lead-username').textContent = asWritten(lead.username);
-  $('count-in').textContent = String(lead.messagesIn ?? 0);
-  $('count-out').textContent = String(lead.messagesOut ?? 0);
+  $('lead-phone').textContent = asWritten(lead.phone);
+  // the @username once: beside the name, or as the heading when there is no name
+  $('lead-username').textContent = lead.name ? asWritten(lead.username) : '';
+  const pill = $('lead-status');
+  pill.className = statusPill(lead.status).className;
+  pill.textContent = lead.status || '';
+  $('message-counts').textContent = countsInWords(lead.messagesIn ?? 0, lead.messagesOut ?? 0);
+  // wa.me takes the number's digits only, without + or spaces.
+  const digits = (lead.phone || '').replace(/\D/g, '');
+  const link = $('open-whatsapp');
+  link.hidden = !digits;
+  if (digits) link.href = `https://wa.me/${digits}`; else link.removeAttribute('href');
+  $('no-whatsapp').hidden = !!digits;
+  // A BSUID is WhatsApp's id, not something a person reads: kept here for support and for searching.
+  $('lead-ids').hidden = !lead.bsuid && !lead.parentBsuid;
+  $('lead-bsuid').textContent = lead.bsuid || '';
+  $('lead-parent-bsuid').textContent = lead.parentBsuid || '';
+  $('lead-parent-bsuid').hidden = $('lead-parent-bsuid-label').hidden = !lead.parentBsuid;
 }
 
+/** "3 messages from them, 1 reply": what the conversation holds, in words. */
+function countsInWords(inbound, outbound) {
+  const from = `${inbound} message${inbound === 1 ? '' : 's'} from them`;
+  const replies = outbound === 0 ? 'no reply yet' : `${outbound} repl${outbound === 1 ? 'y' : 'ies'}`;
+  return `${from}, ${replies}`;
+}
+
+/** The status menu: the current status, then the moves the workflow allows from it; choosing one applies it. */
 function showStatus() {
-  $('lead-status').textContent = lead.status || '';
-  const next = workflow[lead.status] || [];
+  const next = nextStatuses(lead.status);
   const select = clear($('status-select'));
-  select.append(el('option', { value: '', disabled: true, selected: true }, next.length ? 'move to…' : 'no next status'));
-  for (const s of next) select.append(el('option', { value: s }, s));
-  select.disabled = $('status-save').disabled = next.length === 0;
+  select.append(el('option', { value: lead.status, selected: true }, lead.status));
+  for (const s of next) select.append(el('option', { value: s }, `move to ${s}`));
+  select.disabled = next.length === 0;
 }
 
 async function changeStatus() {
   const status = $('status-select').value;
-  if (!status) return;
+  if (!status || status === lead.status) return;
   const message = $('status-message');
+  const select = $('status-select');
+  const id = lead.id;
   say(message, '');
-  $('status-save').disabled = true;
+  select.disabled = true;
+  moving = id;
   try {
-    const body = { status };
-    if (session.author) body.author = session.author;
-    const { data, headers } = await api(`/api/leads/${lead.id}`, { method: 'PATCH', body, headers: { 'If-Match': etag } });
-    lead = { ...lead, ...data };
-    etag = headers.get('ETag');
+    const moved = await moveLead(id, status, etag);
+    if (!lead || lead.id !== id) return;
+    lead = { ...lead, ...moved.lead };
+    etag = moved.etag;
     showIdentity();
     showStatus();
-    await showTimeline(lead.id);
-    onChanged(lead);
+    await showTimeline(id);
   } catch (e) {
-    if (e.status === 409) {
-      say(message, 'This lead changed since you opened it: reload it to see the change, then try again.', true);
-      $('reload-lead').hidden = false;
+    if (!lead || lead.id !== id) return;
+    if (isStale(e)) {
+      // Someone else changed it since it was read: show what it is now, and say so.
+      const newer = await loadLead(id);
+      say(message, newer
+        ? `Not changed: this lead was changed meanwhile and is now ${newer.status}. Choose again if it should still move.`
+        : 'Not changed: this lead was changed meanwhile. Reopen it to see how it is now.', true);
+      await showTimeline(id);
     } else {
       say(message, `The status was not changed: ${e.message}`, true);
+      showStatus();
     }
   } finally {
-    $('status-save').disabled = ($('status-select').options.length < 2);
+    moving = null;
+  }
+}
+
+/** The latest daily summary of the lead, on top of the panel: its day, who wrote it (the generator). */
+async function showPinnedSummary(id) {
+  const state = $('pinned-summary-state');
+  say(state, 'Loading the summary…');
+  $('pinned-summary-body').hidden = true;
+  try {
+    const { data } = await api(`/api/leads/${id}/timeline?kind=daily_summary&limit=1`);
+    if (!lead || lead.id !== id) return;
+    const note = data.items[0];
+    if (!note) {
+      say(state, 'No summary yet: "Summarise yesterday" below writes one for a day with messages.');
+      return;
+    }
+    const day = $('pinned-summary-day');
+    day.setAttribute('datetime', note.day || '');
+    day.textContent = `${formatDay(note.day)}${note.partial ? ' (so far)' : ''}`;
+    $('pinned-summary-by').textContent = note.generator ? `by ${note.generator}` : (note.addedBy ? `by ${note.addedBy}` : '');
+    $('pinned-summary-text').textContent = note.content || '';
+    $('summarise-again').hidden = !note.day;
+    say(state, '');
+    $('pinned-summary-body').hidden = false;
+  } catch (e) {
+    if (lead && lead.id === id) say(state, `Could not load the summary: ${e.message}`, true);
   }
 }
 
@@ -138,7 +200,7 @@ function message(m) {
     el('p', { class: 'text' }, asWritten(m.text) || `[${m.type || 'message'}]`, m.textTruncated ? ' …' : ''),
     el('p', { class: 'meta muted' },
       el('span', { class: 'who' }, inbound ? 'Customer' : 'Us'), ' · ',
-      el('time', { datetime: m.sentAt }, formatDateTime(m.sentAt)),
+      el('time', { datetime: m.sentAt, title: formatDateTime(m.sentAt) }, formatWhen(m.sentAt)),
       notes.length ? ` · ${notes.join(' · ')}` : ''));
 }
 
@@ -172,15 +234,18 @@ async function deleteNote(noteId) {
   }
 }
 
-async function summarise(day) {
+async function summarise(day, force = false) {
   const id = lead.id;
-  const out = $('summary-message');
-  const buttons = [$('summarise-yesterday'), $('summarise-day')];
+  // Summarise again answers beside the pinned summary, where it was asked.
+  const out = force ? $('pinned-summary-state') : $('summary-message');
+  const buttons = [$('summarise-yesterday'), $('summarise-day'), $('summarise-again')];
   buttons.forEach((b) => { b.disabled = true; });
   say(out, `Summarising ${day ? formatDay(day) : 'yesterday'}…`);
   try {
     const body = { leadId: id };
     if (day) body.date = day;
+    // again: the day is written anew, even when nothing changed since its summary
+    if (force) body.force = true;
     let { status, data } = await api('/api/summaries/run', { method: 'POST', body });
     // With a leadId the API answers the finished run (200); a 202 is a run still going: follow it.
     for (let i = 0; status === 202 && data.status === 'running' && i < 60; i++) {
@@ -188,8 +253,8 @@ async function summarise(day) {
       ({ status, data } = await api(`/api/summaries/runs/${data.id}`));
     }
     if (lead && lead.id === id) {
+      await Promise.all([showTimeline(id), showPinnedSummary(id)]);
       say(out, runText(data), data.status !== 'completed');
-      await showTimeline(id);
     }
   } catch (err) {
     say(out, `The summary was not made: ${err.message}`, true);
