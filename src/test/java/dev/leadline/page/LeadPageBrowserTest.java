@@ -125,7 +125,7 @@ class LeadPageBrowserTest {
         assertTrue(text.contains(StubLlm.MODEL), text);
         assertTrue(text.matches("(?s).*\\d+ in / 12 out tokens.*"), text);
         assertTrue(text.contains("Nov 25, 2025"), text);
-        // a note of the person signed in, for the README's picture of the panel (docs/lead-panel.png)
+        // a note of the person signed in
         browser.find("#note-text").sendKeys("Sent the price list. Call back on Monday.");
         browser.find("#add-note").click();
         browser.visible("[data-testid=timeline-item][data-kind=manual]");

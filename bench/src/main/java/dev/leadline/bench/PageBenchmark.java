@@ -18,6 +18,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *   <li>a load of the signed-in page (the token in sessionStorage, as after a reload) to the lead list's first row,
  *       with the browser cache cleared first (cold) and not (warm), with its Navigation Timing;</li>
  *   <li>a click on the lead with 20,000 notes to its first timeline item (and on an ordinary lead);</li>
+ *   <li>a switch from the list to the pipeline board, to its first card;</li>
  *   <li>the bytes of the page's own files as transferred (gzip) on a cold load: the document and /assets/.</li>
  * </ul>
  * "Shown" is the animation frame after the element entered the DOM (a MutationObserver installed before the
@@ -58,6 +59,26 @@ final class PageBenchmark {
             });
             observer.observe(document.body, {childList: true, subtree: true});
             row.click();
+            """;
+
+    /**
+     * Switches to the list and back to the board, and answers the milliseconds from the board's click to the frame
+     * after its first card appeared (every column loads its first page, the counts come from the overview).
+     */
+    private static final String OPEN_BOARD = """
+            const done = arguments[arguments.length - 1];
+            document.getElementById('view-list').click();
+            setTimeout(() => {
+              const t0 = performance.now();
+              const observer = new MutationObserver(() => {
+                if (document.querySelector('#board-view:not([hidden]) [data-testid=card]')) {
+                  observer.disconnect();
+                  requestAnimationFrame(() => done(performance.now() - t0));
+                }
+              });
+              observer.observe(document.body, {childList: true, subtree: true, attributes: true});
+              document.getElementById('view-board').click();
+            }, 200);
             """;
 
     private static final String NAVIGATION = """
@@ -143,6 +164,16 @@ final class PageBenchmark {
                 table.add(String.format("open a lead with %d notes to its first timeline page (%d clicks)", ordinaryNotes, runs),
                         String.format("median %.0f ms, max %.0f ms", median(ordinaryOpen), Collections.max(ordinaryOpen)),
                         "< 300 ms", String.format("%.2f", median(ordinaryOpen) / 300));
+                List<Double> board = new ArrayList<>();
+                for (int i = 0; i < runs + 1; i++) {
+                    double ms = ((Number) driver.executeAsyncScript(OPEN_BOARD)).doubleValue();
+                    if (i > 0) {
+                        board.add(ms);
+                    }
+                }
+                table.add(String.format("the pipeline board to its first card (%d switches from the list); %s", runs, data),
+                        String.format("median %.0f ms, max %.0f ms", median(board), Collections.max(board)),
+                        "< 1000 ms", String.format("%.2f", median(board) / 1000));
                 browser.screenshot("bench-page");
             }
         }
