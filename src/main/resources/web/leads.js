@@ -80,7 +80,7 @@ export function waitingUrl(cursorOf) {
 }
 
 function restUrl(cursorOf) {
-  return `/api/leads${query({ ...params(), cursor: cursorOf })}`;
+  return `/api/leads${query({ ...params(), awaitingReply: 'false', cursor: cursorOf })}`;
 }
 
 // The list reads in two runs: first the waiting leads, longest waiting first (awaitingReply=true), a page at a
@@ -116,15 +116,13 @@ async function load(fresh, page) {
       // Every waiting lead is in: the rest follow on the same showing, not after another click.
       if (!cursor) phase = waitingOnly() ? 'done' : 'rest';
     }
-    // The activity list has the waiting leads too (the API filters for them, never against them): a page of
-    // nothing but those adds no row, so the next is read at once, a few at most per showing.
-    for (let added = 0, pages = 0; phase === 'rest' && added === 0 && pages < 4; pages++) {
+    // The others (awaitingReply=false), by activity: a lead answered since the waiting run was read is there
+    // once only.
+    if (phase === 'rest') {
       const data = await read(restUrl(cursor));
       if (request !== controller) return;
       const known = new Set(shown.map((l) => l.id));
-      const others = data.items.filter((l) => !l.awaitingReplySince && !known.has(l.id));
-      added += others.length;
-      shown = merge(shown, others);
+      shown = merge(shown, data.items.filter((l) => !known.has(l.id)));
       cursor = data.nextCursor || null;
       if (!cursor) phase = 'done';
     }

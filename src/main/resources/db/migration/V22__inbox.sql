@@ -41,10 +41,18 @@ LANGUAGE sql IMMUTABLE AS $$
     SELECT left(regexp_replace(btrim(p_text), '\s+', ' ', 'g'), 140)
 $$;
 
+-- The outbox's writers as they are: STABLE, since to_char (in event_time) depends on the session's settings.
+-- Declared IMMUTABLE (V20), PostgreSQL would not inline them, and each call ran as a function of its own:
+-- about 12 µs a row where the lead list's page writes a lastMessage per lead, against 2 µs inlined.
+ALTER FUNCTION event_time(timestamptz) STABLE;
+ALTER FUNCTION event_message(message) STABLE;
+ALTER FUNCTION event_note(note) STABLE;
+ALTER FUNCTION event_envelope(event) STABLE;
+
 -- The API's lastMessage of a lead (LastMessage in src/main/resources/openapi/leadline.yaml), from its inbox row;
 -- NULL without one. Its one home: the lead list, the lead, and the lead's events use it.
 CREATE FUNCTION lead_last_message(i lead_inbox) RETURNS jsonb
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT CASE WHEN i.lead_id IS NOT NULL THEN
         jsonb_build_object('direction', i.last_direction, 'type', i.last_type, 'text', i.last_text,
                            'deleted', i.last_deleted, 'at', event_time(i.last_at)) END

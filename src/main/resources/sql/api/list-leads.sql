@@ -29,6 +29,8 @@ WHERE l.workspace_id = :#workspaceId
              AND ((kind = 'phone' AND (value LIKE CAST(:#phonePattern AS text)
                                        OR value ^@ CAST(:#phoneCanonicalPrefix AS text)))
                   OR (kind = 'bsuid' AND value LIKE CAST(:#bsuidPattern AS text))))))
+  -- awaitingReply=false: only the leads no one waits on (answered, or never written to)
+  AND (NOT CAST(:#notAwaitingReply AS boolean) OR i.awaiting_since IS NULL)
   AND (CAST(:#cursorAt AS timestamptz) IS NULL
        OR (l.last_activity_at, l.id) < (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))
 ORDER BY l.last_activity_at DESC, l.id DESC

@@ -35,6 +35,7 @@ public final class LeadQueries {
             throw ApiException.badRequest("awaitingReply must be true or false");
         }
         params.put("awaitingReply", "true".equals(awaitingReply));
+        params.put("notAwaitingReply", "false".equals(awaitingReply));
         if (status != null && !STATUSES.contains(status)) {
             throw ApiException.badRequest("status must be one of " + STATUSES);
         }

@@ -146,6 +146,12 @@ class InboxApiTest {
         assertEquals("tunggu 0", row.get("lastMessage").get("text").asText());
         assertFalse(row.get("awaitingReplySince").isNull());
         assertEquals(400, app.get("/api/leads?awaitingReply=maybe", tenant.token).statusCode());
+
+        // false: only the others, by activity
+        List<String> others = new ArrayList<>();
+        list("?awaitingReply=false&limit=200").get("items").forEach(l -> others.add(l.get("phone").asText()));
+        assertTrue(others.contains(answered), others.toString());
+        assertTrue(others.stream().noneMatch(phones::contains), others.toString());
     }
 
     @Test

@@ -332,6 +332,7 @@ class LeadIdentityApiTest {
         literals.put(":#phoneCanonicalPrefix", "'+6285248178111'");
         literals.put(":#usernamePattern", "'%sari%'");
         literals.put(":#bsuidPattern", "'%sari%'");
+        literals.put(":#notAwaitingReply", "false");
         literals.put(":#cursorAt", "NULL");
         literals.put(":#cursorId", "NULL");
         literals.put(":#fetch", "51");

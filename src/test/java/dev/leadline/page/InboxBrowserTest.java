@@ -18,6 +18,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.leadline.api.LeadWorkflow;
+import dev.leadline.support.AxeCore;
 import dev.leadline.support.Browser;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.StubLlm;
@@ -387,6 +388,14 @@ class InboxBrowserTest {
         for (String name : List.of("inbox", "overview", "panel", "board", "phone")) {
             assertTrue(Files.size(Browser.SCREENSHOTS.resolve("guide-" + name + ".png")) > 10_000, name);
         }
+        assertEquals(5, accessibility.size());
+        assertTrue(accessibility.values().stream().allMatch(List::isEmpty),
+                "axe-core, WCAG 2.1 A and AA:\n" + AxeCore.describe(accessibility));
+        // and the check can fail: an input without a label is found
+        browser.script("const i = document.createElement('input'); i.id = 'unlabelled'; document.body.appendChild(i);");
+        List<String> found = AxeCore.violations(browser);
+        browser.script("document.getElementById('unlabelled').remove();");
+        assertTrue(found.stream().anyMatch(v -> v.startsWith("label ")), found.toString());
     }
 
     // --- helpers
@@ -427,11 +436,22 @@ class InboxBrowserTest {
         return answer.toString();
     }
 
+    /** Each view of the guide, checked by axe-core as it is screenshot. */
+    static final Map<String, List<String>> accessibility = new java.util.LinkedHashMap<>();
+
+    /**
+     * A view of the guide: its screenshot in target/screenshots, and its accessibility checked. The pictures in
+     * docs/screenshots are replaced only when asked (-Dleadline.docs-screenshots=true), so that a test run
+     * leaves the repository as it was.
+     */
     static void guide(String name) throws Exception {
         Path shot = browser.screenshot("guide-" + name);
-        Path docs = Path.of("docs", "screenshots");
-        Files.createDirectories(docs);
-        Files.copy(shot, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        accessibility.put(name, AxeCore.violations(browser));
+        if (Boolean.getBoolean("leadline.docs-screenshots")) {
+            Path docs = Path.of("docs", "screenshots");
+            Files.createDirectories(docs);
+            Files.copy(shot, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static void ok(HttpResponse<String> response) {

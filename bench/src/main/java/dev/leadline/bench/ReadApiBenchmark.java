@@ -222,6 +222,7 @@ final class ReadApiBenchmark {
                 "namePattern", "NULL", "phonePattern", "NULL", "phoneCanonicalPrefix", "NULL", "usernamePattern", "NULL",
                 "bsuidPattern", "NULL", "cursorAt", "NULL", "cursorId", "NULL"));
         values.put("fetch", "51");
+        values.put("notAwaitingReply", "false");
         values.putAll(given);
         return values;
     }
