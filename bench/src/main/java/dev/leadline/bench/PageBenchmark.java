@@ -62,23 +62,21 @@ final class PageBenchmark {
             """;
 
     /**
-     * Switches to the list and back to the board, and answers the milliseconds from the board's click to the frame
-     * after its first card appeared (every column loads its first page, the counts come from the overview).
+     * On a freshly loaded page (the list shown, the board never drawn): clicks Board and answers the milliseconds
+     * to the frame after its first card appeared (every column loads its first page, the counts come from the
+     * overview).
      */
     private static final String OPEN_BOARD = """
             const done = arguments[arguments.length - 1];
-            document.getElementById('view-list').click();
-            setTimeout(() => {
-              const t0 = performance.now();
-              const observer = new MutationObserver(() => {
-                if (document.querySelector('#board-view:not([hidden]) [data-testid=card]')) {
-                  observer.disconnect();
-                  requestAnimationFrame(() => done(performance.now() - t0));
-                }
-              });
-              observer.observe(document.body, {childList: true, subtree: true, attributes: true});
-              document.getElementById('view-board').click();
-            }, 200);
+            const t0 = performance.now();
+            const observer = new MutationObserver(() => {
+              if (document.querySelector('#board-view:not([hidden]) [data-testid=card]')) {
+                observer.disconnect();
+                requestAnimationFrame(() => done(performance.now() - t0));
+              }
+            });
+            observer.observe(document.body, {childList: true, subtree: true, attributes: true});
+            document.getElementById('view-board').click();
             """;
 
     private static final String NAVIGATION = """
@@ -102,7 +100,9 @@ final class PageBenchmark {
             long[] seeded = ReadApiBenchmark.seed(service, leads, notes);
             long hot = seeded[1];
             long noteCount = Seed.count(service, "SELECT count(*) FROM note");
-            long ordinary = Seed.count(service, "SELECT id FROM lead WHERE id <> " + hot + " ORDER BY last_activity_at DESC, id DESC LIMIT 1");
+            // the inbox lists the waiting leads first: the hot lead (waiting longest), then this one
+            long ordinary = Seed.count(service, "SELECT lead_id FROM lead_inbox WHERE awaiting_since IS NOT NULL AND lead_id <> " + hot
+                    + " ORDER BY awaiting_since, lead_id LIMIT 1");
             long ordinaryNotes = Seed.count(service, "SELECT count(*) FROM note WHERE lead_id = " + ordinary);
             String data = String.format("%,d leads, %,d notes", leads, noteCount);
             try (Browser browser = Browser.start()) {
@@ -166,12 +166,15 @@ final class PageBenchmark {
                         "< 300 ms", String.format("%.2f", median(ordinaryOpen) / 300));
                 List<Double> board = new ArrayList<>();
                 for (int i = 0; i < runs + 1; i++) {
+                    browser.find("#view-list").click();
+                    driver.navigate().refresh();
+                    browser.visible("[data-testid=lead-row]");
                     double ms = ((Number) driver.executeAsyncScript(OPEN_BOARD)).doubleValue();
                     if (i > 0) {
                         board.add(ms);
                     }
                 }
-                table.add(String.format("the pipeline board to its first card (%d switches from the list); %s", runs, data),
+                table.add(String.format("the pipeline board to its first card (%d first switches from the list, each on a freshly loaded page); %s", runs, data),
                         String.format("median %.0f ms, max %.0f ms", median(board), Collections.max(board)),
                         "< 1000 ms", String.format("%.2f", median(board) / 1000));
                 browser.screenshot("bench-page");
