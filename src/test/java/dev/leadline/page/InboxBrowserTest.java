@@ -69,19 +69,13 @@ class InboxBrowserTest {
 
     @BeforeEach
     void freshTab() {
-        browser.resize(1366, 900);
-        browser.open(app.uri("/").toString());
-        browser.script("sessionStorage.clear()");
-        browser.open(app.uri("/").toString());
+        browser.freshTab(app.uri("/").toString(), 1366, 900);
     }
 
     @AfterEach
     void screenshotAndConsole(TestInfo test) {
         browser.screenshot(test.getTestMethod().orElseThrow().getName());
-        List<String> problems = browser.consoleErrors().stream()
-                .filter(m -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Refused"))
-                .toList();
-        assertEquals(List.of(), problems);
+        assertEquals(List.of(), browser.pageErrors());
     }
 
     /**

@@ -83,10 +83,7 @@ class LeadPageBrowserTest {
 
     @BeforeEach
     void freshTab() {
-        browser.resize(1280, 900);
-        browser.open(app.uri("/").toString());
-        browser.script("sessionStorage.clear()");
-        browser.open(app.uri("/").toString());
+        browser.freshTab(app.uri("/").toString(), 1280, 900);
     }
 
     @AfterEach
@@ -710,9 +707,6 @@ class LeadPageBrowserTest {
 
     /** No script error and no Content-Security-Policy violation reached the console. */
     void assertNoPageErrors() {
-        List<String> problems = browser.consoleErrors().stream()
-                .filter(m -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Refused"))
-                .toList();
-        assertEquals(List.of(), problems);
+        assertEquals(List.of(), browser.pageErrors());
     }
 }

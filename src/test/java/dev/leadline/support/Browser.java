@@ -121,6 +121,24 @@ public final class Browser implements AutoCloseable {
                 .map(LogEntry::getMessage).toList();
     }
 
+    /**
+     * The page's own faults since the last call: uncaught script errors and what its Content-Security-Policy
+     * refused (a failed request is an answer the page shows, not a fault).
+     */
+    public List<String> pageErrors() {
+        return consoleErrors().stream()
+                .filter(m -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Refused"))
+                .toList();
+    }
+
+    /** A tab at this size with the page at url and nothing of an earlier test in its sessionStorage. */
+    public void freshTab(String url, int width, int height) {
+        resize(width, height);
+        open(url);
+        script("sessionStorage.clear()");
+        open(url);
+    }
+
     /** Saves a PNG of the viewport to target/screenshots/name.png and answers its path. */
     public Path screenshot(String name) {
         try {
