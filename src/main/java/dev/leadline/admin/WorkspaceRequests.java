@@ -22,9 +22,11 @@ public final class WorkspaceRequests {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "phoneNumberId", "defaultCountry", "timeZone", "webhookSecret");
     static final Set<String> UPDATE_FIELDS = Set.of("name", "defaultCountry", "timeZone", "webhookSecret",
-            "replyTargetMinutes", "locale");
+            "replyTargetMinutes", "locale", "retentionDays");
     /** A reply target from a minute to a week (the column's check says the same). */
     static final int MAX_REPLY_TARGET_MINUTES = 10_080;
+    /** Messages kept from a day to a hundred years (the column's check says the same); null: kept. */
+    static final int MAX_RETENTION_DAYS = 36_500;
     static final int MIN_SECRET = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -62,6 +64,8 @@ public final class WorkspaceRequests {
         params.put("replyTargetMinutes", replyTarget(request.get("replyTargetMinutes")));
         String locale = JsonRequests.text(request, "locale", 35, false);
         params.put("locale", locale == null ? null : locale(locale));
+        params.put("retentionDaysSet", request.containsKey("retentionDays"));
+        params.put("retentionDays", retentionDays(request.get("retentionDays")));
         return params;
     }
 
@@ -82,6 +86,14 @@ public final class WorkspaceRequests {
             return minutes;
         }
         throw ApiException.badRequest("replyTargetMinutes must be a whole number of minutes from 1 to " + MAX_REPLY_TARGET_MINUTES);
+    }
+
+    private static Integer retentionDays(Object value) {
+        if (value == null || value instanceof Integer days && days >= 1 && days <= MAX_RETENTION_DAYS) {
+            return (Integer) value;
+        }
+        throw ApiException.badRequest("retentionDays must be a whole number of days from 1 to " + MAX_RETENTION_DAYS
+                + ", or null to keep messages");
     }
 
     /** A BCP 47 tag the JDK (and so a browser's Intl) reads as a language: id-ID, en, pt-BR. */
