@@ -34,6 +34,10 @@ class BenchmarkSmokeTest {
         assertEquals(6, rows.stream().filter(r -> r[0].startsWith("EXPLAIN")).count(), "every read query explained");
         assertEquals(2, rows.stream().filter(r -> r[0].contains("MiB webhook POSTs") && r[1].startsWith("statuses {413=10}")).count(),
                 "every oversize post, declared or chunked, answered 413");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("purge of 2,000 old messages") && r[1].matches("[\\d,]+ rows/s: all in .*")),
+                "the purge deleted every old message");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("intake at 20 deliveries/s during the purge") && r[1].contains("(0 of ")),
+                "intake answered every delivery during the purge");
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("start-up") && r[1].matches("\\d+ ms to the first served request.*")),
                 "start-up measured");
     }
