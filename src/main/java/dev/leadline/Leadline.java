@@ -9,6 +9,8 @@ import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
 import dev.leadline.observe.Meters;
+import dev.leadline.web.ListeningPorts;
+import dev.leadline.web.ReadyLine;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,11 @@ public final class Leadline {
         } catch (Exception e) {
             // A start that fails part way leaves non-daemon threads (Vert.x, Quartz) and the embedded
             // PostgreSQL running: stop what was started, and exit non-zero instead of hanging.
-            LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage(), e);
+            if (e instanceof ListeningPorts.PortTaken) {
+                LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage());
+            } else {
+                LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage(), e);
+            }
             main.stop();
             System.exit(1);
         }
@@ -58,12 +64,16 @@ public final class Leadline {
             main.addInitialProperty("camel.main.routes-reload-directory", routes.toAbsolutePath().toString());
             main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
-        main.configure().addConfiguration(LeadlineConfiguration.class);
-        main.configure().addConfiguration(CatchUpConfiguration.class);
-        main.configure().addConfiguration(EventsConfiguration.class);
-        main.configure().addConfiguration(KafkaRelayConfiguration.class);
-        main.configure().addConfiguration(HubSpotExampleConfiguration.class);
-        main.configure().addConfiguration(InboxConfiguration.class);
+        main.addMainListener(new ListeningPorts());
+        main.addMainListener(new ReadyLine());
+        // Instances, not classes: camel-main post-processes a configuration given as a class twice, which made
+        // every bean of it twice.
+        main.configure().addConfiguration(new LeadlineConfiguration());
+        main.configure().addConfiguration(new CatchUpConfiguration());
+        main.configure().addConfiguration(new EventsConfiguration());
+        main.configure().addConfiguration(new KafkaRelayConfiguration());
+        main.configure().addConfiguration(new HubSpotExampleConfiguration());
+        main.configure().addConfiguration(new InboxConfiguration());
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;

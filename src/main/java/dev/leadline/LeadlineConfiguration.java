@@ -49,6 +49,7 @@ import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.HttpEdge;
 import dev.leadline.web.JsonRequests;
 import dev.leadline.web.LogSafe;
+import dev.leadline.web.ReadyLine;
 import dev.leadline.web.RequestGuard;
 import org.apache.camel.BeanInject;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -207,6 +208,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         String demo = demoEnabled.trim();
         if (demo.equals("true") || (demo.equals("auto") && database.isEmbedded())) {
             DemoWorkspace.seed(dataSource, demoPhoneNumberId.trim(), demoWebhookSecret.trim(), demoApiToken.trim());
+            context.getRegistry().bind(ReadyLine.DEMO_TOKEN, demoApiToken.trim());
         }
     }
 

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -92,6 +94,15 @@ class WorkingDirectoryTest {
                     .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stored.statusCode(), stored.body());
             assertEquals(1, JSON.readTree(stored.body()).get("stored").asInt(), stored.body());
+
+            // The start ends with one line saying where to go, and says each thing once.
+            String ready = awaitLogLine(log, "leadline is ready");
+            assertTrue(ready.contains("Page and API: http://localhost:" + port + "/ (demo workspace token " + Workspaces.DEMO_TOKEN + ")"), ready);
+            assertTrue(ready.contains("Health: http://127.0.0.1:" + env.get("MANAGEMENT_PORT") + "/observe/health"), ready);
+            assertTrue(ready.contains("Admin API: off"), ready);
+            String all = Files.readString(log);
+            assertEquals(1, all.split("web page: ", -1).length - 1, "the page's files are read once");
+            assertFalse(all.contains("MainHttpServerUtil"), "Camel's list of endpoints, with its admin endpoints and 0.0.0.0, is not shown");
         } finally {
             service.destroy(); // SIGTERM, as systemd stops it
             assertTrue(service.waitFor(60, TimeUnit.SECONDS), "the service did not stop on SIGTERM; see " + log);
@@ -99,6 +110,32 @@ class WorkingDirectoryTest {
         try (Stream<Path> left = Files.list(workingDir)) {
             Set<String> names = left.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
             assertFalse(names.contains("routes") || names.contains("application.properties"), names.toString());
+        }
+    }
+
+    /** A port another process holds stops the start at once, exit status 1, naming the setting to change. */
+    @Test
+    void aTakenPortStopsTheStartWithStatus1() throws Exception {
+        for (String taken : List.of("MANAGEMENT_PORT", "HTTP_PORT")) {
+            Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "taken-port");
+            Path log = workingDir.resolveSibling(workingDir.getFileName() + ".log");
+            try (ServerSocket other = new ServerSocket()) {
+                other.bind(new InetSocketAddress(taken.equals("HTTP_PORT") ? "0.0.0.0" : "127.0.0.1", 0));
+                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", mainClasspath(), "dev.leadline.Leadline").directory(workingDir.toFile())
+                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                builder.environment().put("HTTP_PORT", String.valueOf(TestPorts.next()));
+                builder.environment().put("MANAGEMENT_PORT", String.valueOf(TestPorts.next()));
+                builder.environment().put(taken, String.valueOf(other.getLocalPort()));
+                builder.environment().put("DB_EMBEDDED_DURABLE", "false");
+                Process service = builder.start();
+                assertTrue(service.waitFor(60, TimeUnit.SECONDS), taken + " taken: the service did not stop; see " + log);
+                assertEquals(1, service.exitValue(), "see " + log);
+                String said = Files.readString(log);
+                assertTrue(said.contains("leadline failed to start: ") && said.contains(":" + other.getLocalPort() + " cannot be listened on")
+                        && said.contains("set " + taken), said);
+                assertFalse(said.contains("Starting embedded PostgreSQL"), "nothing else was started: " + said);
+            }
         }
     }
 
@@ -172,6 +209,19 @@ class WorkingDirectoryTest {
         assertTrue(entries.stream().anyMatch(e -> e.endsWith("classes") || e.endsWith("classes" + File.separator)),
                 "the main classes are not on " + classpath);
         return String.join(File.pathSeparator, entries);
+    }
+
+    private static String awaitLogLine(Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            for (String line : Files.readAllLines(log)) {
+                if (line.contains(text)) {
+                    return line;
+                }
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no \"" + text + "\" in " + log);
     }
 
     private static void awaitStatus(HttpClient http, HttpRequest request, int status, Process service, Path log) throws Exception {
