@@ -305,7 +305,7 @@ class IdentityEventsTest {
         ObjectNode value = (ObjectNode) change.get("value");
         value.remove("messages");
         ObjectNode update = value.putArray("user_id_update").addObject();
-        update.put("wa_id", "6281377788899").put("detail", "user id changed").put("timestamp", "1795576900");
+        update.put("wa_id", "6281377788899").put("detail", "user id changed").put("timestamp", "1764040900");
         update.putObject("user_id").put("previous", RIZKY_OLD).put("current", RIZKY_NEW);
         update.putObject("parent_user_id").put("previous", "ID.ENT.7735102938475610").put("current", "ID.ENT.3141592653589793");
         ((ObjectNode) value.get("contacts").get(0)).put("user_id", RIZKY_NEW);
