@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * says what became of them. A bulk replay matches letters of every workspace, so each test uses a reason no
  * other test of this class (its own service) uses.
  *
- * <p>The letters are inserted the way the intake before issue 11 kept them: IntakeTriage gave every message
+ * <p>The letters are inserted the way the intake kept them before it knew BSUIDs: IntakeTriage gave every message
  * without a phone (or with a phone it could not use) such a reason even when it carried a BSUID, and kept
  * the event's JSON whole with the workspace whose secret verified the delivery. Today the same deliveries
  * become leads at once, so only SQL can still make such letters; they are what a deployment upgraded to
@@ -42,7 +42,7 @@ import org.junit.jupiter.api.Test;
 class BulkReplayTest {
 
     static final String ADMIN = LeadlineApp.ADMIN_TOKEN;
-    /** Issue 11's reason for a message with neither phone nor BSUID (IntakeTriage.NO_IDENTITY). */
+    /** Today's reason for a message with neither phone nor BSUID (IntakeTriage.NO_IDENTITY). */
     static final String NO_IDENTITY = "no customer phone number or BSUID";
     static LeadlineApp app;
 

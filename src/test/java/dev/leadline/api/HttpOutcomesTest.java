@@ -36,7 +36,7 @@ import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 
 /**
- * Issue 14: the HTTP outcomes are visible in the routes. A route's 4xx is a typed exception that carries
+ * The HTTP outcomes are visible in the routes. A route's 4xx is a typed exception that carries
  * its status (throwException, or a validation bean named in the route's comment); respond-with-json takes
  * the status, ETag and Location from variables, so nothing has to follow it; the API routes' bean calls
  * show their arguments. Checked on the route files themselves, and end to end over HTTP.

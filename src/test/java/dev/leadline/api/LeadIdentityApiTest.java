@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The API side of issue 11: a lead's phone (nullable), BSUID, parent BSUID and username in the lead JSON;
+ * The API side of customer identities: a lead's phone (nullable), BSUID, parent BSUID and username in the lead JSON;
  * q on usernames, BSUIDs and a lead's earlier phones and BSUIDs; a merged lead's 404; the merge and
  * identity_change note kinds. Leads are made the real way, by signed Kapso deliveries (merges too: a
  * message carrying the phone of one lead and the BSUID of another). Each test has its own workspace.

@@ -104,7 +104,7 @@ class TimelineApiTest {
     void kindAndLocalDateFiltersNarrowTheTimeline() throws Exception {
         assertEquals(List.of("note 7", "note 4", "note 1"), contents(timeline("?kind=manual", 200)));
         // Local days in Asia/Jakarta (UTC+7): 2025-11-21 runs from 2025-11-20T17:00Z to 2025-11-21T17:00Z.
-        // Since issue 9 (finding 11) a daily summary is filtered by the day it covers (note 3 covers 2025-11-20,
+        // A daily summary is filtered by the day it covers, not when it was written (note 3 covers 2025-11-20,
         // note 6 covers 2025-11-21), other notes by the local date they were added.
         assertEquals(List.of("note 6", "note 5", "note 4"), contents(timeline("?from=2025-11-21&to=2025-11-21", 200)));
         assertEquals(List.of("note 3", "note 2", "note 1", "note 0"), contents(timeline("?to=2025-11-20", 200)));

@@ -19,7 +19,7 @@ import dev.leadline.support.Workspaces;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13's gap test: the service is stopped, messages are "sent" while it is down (Kapso keeps them,
+ * The gap test: the service is stopped, messages are "sent" while it is down (Kapso keeps them,
  * one is also delivered late by webhook), the service starts: the start-up catch-up stores every gap
  * message exactly once.
  */

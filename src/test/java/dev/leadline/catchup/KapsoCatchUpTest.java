@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 13: catch-up reads back from Kapso's message history (a stub on loopback) what the webhooks
+ * Catch-up reads back from Kapso's message history (a stub on loopback) what the webhooks
  * missed, and stores it once, through the webhook's own statement. Every log line of the class is
  * captured, to prove that no Kapso key ever reaches it.
  */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14: the rules that keep an authentic item as a dead letter are choice branches in
+ * The rules that keep an authentic item as a dead letter are choice branches in
  * routes/intake-store.camel.yaml, each with its reason. One delivery per rule, through real HTTP, keeps its item
  * with exactly that reason; and every reason the YAML declares is reached by one of them, so a rule added
  * to the route without a case here fails this test.

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12 points 2 and 5, where the fidelity cases can't reach: deliveries signed with the fallback
+ * Delivery routing and test deliveries, where the fidelity cases can't reach: deliveries signed with the fallback
  * secret (the shared service has one), a service with no fallback secret (the 401 must say why), and the
  * test deliveries' metric on a service of its own.
  */

@@ -63,7 +63,7 @@ class KapsoIntakeTest {
                 "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABEYEjQ0QkE2RDg2QjY3RTQ2QkM1OQA="));
         assertEquals("inbound", app.queryString("SELECT direction FROM message WHERE wamid = ?",
                 "wamid.HBgNNjI4MTIzNDU2Nzg5MBUCABIYFjNFQjBDNzc4RTA2QUQ1N0Y4RTk0AA=="));
-        assertEquals("[audio] Saya tertarik paket tiga bulan", // issue 12 point 7: from kapso.transcript, not kapso.content
+        assertEquals("[audio] Saya tertarik paket tiga bulan", // from kapso.transcript, not the noisy kapso.content
                 app.queryString("SELECT text FROM message WHERE wamid = 'wamid.BATCH0002'"));
         assertEquals("audio", app.queryString("SELECT type FROM message WHERE wamid = 'wamid.BATCH0002'"));
         assertEquals("https://example.invalid/media/123",
@@ -171,7 +171,7 @@ class KapsoIntakeTest {
         assertEquals(200, unknown.statusCode());
         // An event leadline does not read carries something about a lead (here the contact's conversation): kept.
         assertEquals(1, json(unknown).get("deadLettered").asInt());
-        // Issue 12 point 9: a status event updates the message it names instead of being ignored.
+        // A status event updates the message it names: it tells whether our reply arrived.
         assertEquals(1, json(delivered).get("messagesUpdated").asInt());
         assertEquals("delivered", app.queryString("SELECT status FROM message WHERE wamid = ?", message.get("message").get("id").asText()));
         assertEquals(1, messages(phone));

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12 points 9-11 seen from outside: a message's delivery status, edit and deletion in the messages
+ * Message state seen from outside: a message's delivery status, edit and deletion in the messages
  * API, and in the daily note (failed replies counted, deletions mentioned).
  */
 class MessageStateTest {

@@ -61,7 +61,7 @@ class MetaIntakeTest {
         assertEquals(200, response.statusCode(), response.body());
         JsonNode counts = JSON.readTree(response.body());
         assertEquals(4, counts.get("stored").asInt());
-        // Issue 12 point 9: a status is no longer ignored; its message is not stored, so it is kept for it.
+        // A status is not ignored (it tells whether our reply arrived); its message is not stored, so it is kept for it.
         assertEquals(1, counts.get("updatesPending").asInt());
         assertEquals(2, app.queryLong("SELECT count(*) FROM message m JOIN lead l ON l.id = m.lead_id WHERE l.phone = ?", phoneA));
         assertEquals(2, app.queryLong("SELECT count(*) FROM message m JOIN lead l ON l.id = m.lead_id WHERE l.phone = ?", phoneB));

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 12 points 4 and 12 where a case file cannot speak: a name typed through the API survives
+ * Phones and contact names where a case file cannot speak: a name typed through the API survives
  * later contact names, and a WhatsApp id kept as given is logged without its number.
  */
 class PhonesAndNamesTest {

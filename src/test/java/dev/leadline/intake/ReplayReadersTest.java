@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 14: a dead letter's replay reads its event with the intake's own delivery readers
+ * A dead letter's replay reads its event with the intake's own delivery readers
  * (direct:find-kapso-workspace, direct:read-kapso-delivery, direct:read-meta-delivery), from the letter
  * alone: the admin request's headers are not a delivery's, so webhook headers sent with it change nothing.
  */

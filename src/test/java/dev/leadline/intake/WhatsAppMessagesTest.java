@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
-/** The readable text and media link of message shapes that need no database to check (issue 12, points 6-8). */
+/** The readable text and media link of message shapes that need no database to check (orders, replies, media, reactions). */
 class WhatsAppMessagesTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();

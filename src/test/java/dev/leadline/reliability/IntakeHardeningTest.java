@@ -29,7 +29,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9, the intake's findings, end to end over real HTTP against the real service and PostgreSQL:
+ * The intake's faults found by attacking the service (RELIABILITY.md, "Hostile pass"; each section
+ * below is headed by its row there), end to end over real HTTP against the real service and PostgreSQL:
  * the cross-tenant write through a dead letter's replay, the unsigned event header, dead letters of
  * events without an id, lone surrogates, forged log lines, the text cap, the batch cap, duplicates that
  * must not touch the lead, letters in a phone, future timestamps and trailing garbage after JSON.

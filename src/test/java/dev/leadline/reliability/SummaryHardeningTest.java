@@ -28,9 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9, the daily summaries: a note that misses messages of its day is rewritten in place (finding 4),
- * manual run dates are bounded (finding 9), and the timeline keeps a rewritten note's place and filters
- * summaries by their day (finding 11). Offline summariser, a workspace of each test's own.
+ * The daily summaries' faults found by attacking the service (RELIABILITY.md, "Hostile pass"; each section
+ * below is headed by its row there): a note that misses messages of its day is rewritten in place, manual
+ * run dates are bounded, and the timeline keeps a rewritten note's place and filters summaries by their
+ * day. Offline summariser, a workspace of each test's own.
  */
 class SummaryHardeningTest {
 
@@ -78,7 +79,7 @@ class SummaryHardeningTest {
         return JSON.readTree(response.body());
     }
 
-    // --- finding 4: a lead-day's note can miss that day's later messages --------------------------------
+    // --- Medium 4: a lead-day's note can miss that day's later messages ---------------------------------
 
     @Test
     void aLaterAndALateArrivingMessageGetTheNoteRewrittenInPlaceOncePerRun() throws Exception {
@@ -174,7 +175,7 @@ class SummaryHardeningTest {
         assertEquals(0, runs.runDay(DAY.toString()).get("leadsConsidered").asInt());
     }
 
-    // --- finding 9: manual run dates --------------------------------------------------------------------
+    // --- Low 9: manual run dates ------------------------------------------------------------------------
 
     @Test
     void manualRunDatesAreBoundedTo2000ThroughToday() throws Exception {
@@ -191,7 +192,7 @@ class SummaryHardeningTest {
         assertEquals("completed", earliest.get("status").asText());
     }
 
-    // --- finding 11: timeline edge cases ----------------------------------------------------------------
+    // --- Low 11: timeline edge cases --------------------------------------------------------------------
 
     @Test
     void aRewriteDuringACursorWalkNeitherSkipsNorRepeatsANote() throws Exception {

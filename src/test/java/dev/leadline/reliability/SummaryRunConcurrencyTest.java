@@ -30,7 +30,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 9, finding 7: concurrent forced runs multiplied the LLM spend and starved the scheduler. One run
+ * Concurrent forced runs multiplied the LLM spend and starved the scheduler. One run
  * per workspace and day range at a time (409 with its id), and manual runs never take the streaming
  * connection the scheduled run needs. The real service with the stub LLM and the schedule firing every
  * second (its window, the last three complete days, has no messages here, so it calls no LLM).

@@ -139,7 +139,7 @@ class DailySummaryTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
-            // Since issue 9 (finding 7) a second run of the same days while the first runs is refused with
+            // Concurrent runs multiplied the LLM spend, so a second run of the same days while the first runs is refused with
             // 409 and the first run's id; one that starts after the first finished runs and writes nothing.
             Callable<JsonNode> run = () -> {
                 HttpResponse<String> started = runs.post("date=" + DAY);
@@ -188,7 +188,7 @@ class DailySummaryTest {
     @Test
     void aRunLeftRunningByADeadProcessIsClosedByTheNextRun() throws Exception {
         long workspace = app.queryLong("SELECT id FROM workspace WHERE phone_number_id = ?", phoneNumberId);
-        // Two different day ranges: one run per workspace and range can be running (issue 9, finding 7).
+        // Two different day ranges: one run per workspace and range can be running.
         long dead = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "
                 + "VALUES (?, 'schedule', current_date - 10, current_date - 10, now() - interval '3 hours') RETURNING id", workspace);
         long recent = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "

@@ -11,7 +11,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-/** Issue 12 points 9-10: the digest counts our failed replies and deleted messages, and the prompt and offline note say so. */
+/** Delivery statuses and deletions: the digest counts our failed replies and deleted messages, and the prompt and offline note say so. */
 class MessageStateDigestTest {
 
     static Map<String, Object> message(String direction, String text, String utc, String status, boolean deleted) {

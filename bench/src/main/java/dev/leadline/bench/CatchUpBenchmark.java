@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.leadline.support.StubKapso;
 
 /**
- * Catch-up (issue 13): Kapso's history of N inbound text messages over L customers, generated a page at a
+ * Catch-up of missed webhooks: Kapso's history of N inbound text messages over L customers, generated a page at a
  * time by the stub on loopback, read back by the manual POST /api/admin/workspaces/{id}/catch-up in a
  * -Xmx256m service; its rate against pgbench running the same store statement, its peak heap, a second
  * pass of the same window (every message a duplicate), and the CPU it took.

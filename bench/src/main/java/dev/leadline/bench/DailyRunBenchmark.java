@@ -46,7 +46,7 @@ final class DailyRunBenchmark {
                              "LLM_BASE_URL", llm.baseUrl(),
                              "LLM_MODEL", StubLlm.MODEL,
                              "LLM_MAX_REQUESTS_PER_MINUTE", "120000",
-                             // for a service before issue 16, whose lead-days used the main pool (now summaryDataSource)
+                             // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
                              "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
                     llm.latency(latencyMillis);
                     LocalDate day = LocalDate.now(JAKARTA).minusDays(1);

@@ -17,7 +17,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Many concurrent unauthenticated oversize webhook POSTs (issue 9, finding 5): each declares or streams
+ * Many concurrent unauthenticated oversize webhook POSTs (once buffered whole): each declares or streams
  * far more than webhook.max-body-bytes. The server must refuse them as they arrive (JSON 413) without
  * buffering them: a declared one before its body is read, a chunked one once webhook.max-body-bytes has
  * arrived, so at most that much per connection is ever held. Heap in use before (after a full GC),

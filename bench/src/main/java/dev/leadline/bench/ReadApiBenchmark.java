@@ -112,12 +112,12 @@ final class ReadApiBenchmark {
 
     /**
      * N leads (the first, newest activity first, has {@link #HOT_LEAD_NOTES} notes) with usernames, BSUIDs and
-     * aliases as issue 11 keeps them, and about M notes in all. Answers the first lead's id and the hot lead's.
+     * aliases as the intake keeps them, and about M notes in all. Answers the first lead's id and the hot lead's.
      */
     static long[] seed(ServiceProcess service, int leads, int notes) throws Exception {
         Seed.leads(service, leads, Instant.now().toString());
         long first = Seed.count(service, "SELECT min(id) FROM lead");
-        // Identities as issue 11 keeps them: every 5th lead has a username, every 2nd a BSUID, and every
+        // Identities as the intake keeps them: every 5th lead has a username, every 2nd a BSUID, and every
         // 10th an earlier phone (an alias, after an identity change or a merge) that q also searches.
         Seed.execute(service, """
                 UPDATE lead SET username = CASE WHEN id %% 5 = 0 THEN '@user.' || id END,

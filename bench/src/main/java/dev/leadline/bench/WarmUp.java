@@ -6,7 +6,7 @@ import java.time.Duration;
  * Load until the service's JIT compilers settle, before anything is measured. A service in production runs
  * for hours, so its figures are those of compiled code; the first minute of a fresh JVM is not: on these
  * 2-core machines its C1/C2 compilers took ~17 s of CPU during a 15 s intake phase that followed a 4 s
- * warm-up (JFR jdk.CompilerStatistics, issue 16), billed to the service's "CPU per message" and stalling
+ * warm-up (JFR jdk.CompilerStatistics), billed to the service's "CPU per message" and stalling
  * requests while a core compiled. The warm-up runs the benchmark's own load in chunks until one chunk adds
  * less than {@link #SETTLED_COMPILE_SECONDS} of compile time (jstat -compiler), or {@link #MAX} has passed,
  * and says which, with what it cost, so that the cold start stays visible next to the warm figures.
