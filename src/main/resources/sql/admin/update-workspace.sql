@@ -1,13 +1,15 @@
--- PATCH /api/admin/workspaces/{id}: rotate the webhook secret, change the name, country, time zone, reply target
--- or locale.
+-- PATCH /api/admin/workspaces/{id}: rotate the webhook secret, change the name, country, time zone, reply target,
+-- locale or LLM budget per day (given as null: back to llm.daily-budget-usd).
 UPDATE workspace
 SET name = COALESCE(CAST(:#name AS text), name),
     webhook_secret = COALESCE(CAST(:#webhookSecret AS text), webhook_secret),
     default_country = COALESCE(CAST(:#defaultCountry AS text), default_country),
     time_zone = COALESCE(CAST(:#timeZone AS text), time_zone),
     reply_target_minutes = COALESCE(CAST(:#replyTargetMinutes AS integer), reply_target_minutes),
-    locale = COALESCE(CAST(:#locale AS text), locale)
+    locale = COALESCE(CAST(:#locale AS text), locale),
+    llm_daily_budget_usd = CASE WHEN CAST(:#llmBudgetGiven AS boolean) THEN CAST(:#llmDailyBudgetUsd AS numeric)
+                                ELSE llm_daily_budget_usd END
 WHERE id = :#workspaceId
 RETURNING id, name, phone_number_id AS "phoneNumberId", default_country AS "defaultCountry", time_zone AS "timeZone",
           created_at AS "createdAt", kapso_api_key_enc IS NOT NULL AS "kapsoKeySet",
-          reply_target_minutes AS "replyTargetMinutes", locale
+          reply_target_minutes AS "replyTargetMinutes", locale, llm_daily_budget_usd AS "llmDailyBudgetUsd"
