@@ -52,3 +52,10 @@ LANGUAGE sql STABLE AS $$
                               'unstructuredReason', n.unstructured_reason, 'statusFrom', n.status_from,
                               'statusTo', n.status_to)
 $$;
+
+-- A daily summary rewritten in place is note.updated when its fields changed too, not only its text.
+DROP TRIGGER note_updated_event ON note;
+CREATE TRIGGER note_updated_event AFTER UPDATE ON note FOR EACH ROW
+    WHEN (OLD.content IS DISTINCT FROM NEW.content OR OLD.kind IS DISTINCT FROM NEW.kind
+          OR OLD.structured IS DISTINCT FROM NEW.structured)
+    EXECUTE FUNCTION event_on_note();
