@@ -8,6 +8,7 @@ import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
+import dev.leadline.summary.SummaryConfiguration;
 import dev.leadline.observe.Meters;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.main.Main;
@@ -64,6 +65,7 @@ public final class Leadline {
         main.configure().addConfiguration(KafkaRelayConfiguration.class);
         main.configure().addConfiguration(HubSpotExampleConfiguration.class);
         main.configure().addConfiguration(InboxConfiguration.class);
+        main.configure().addConfiguration(SummaryConfiguration.class);
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;
