@@ -5,7 +5,7 @@
 import { api, session } from './api.js';
 import { $, el, clear, say, asWritten } from './dom.js';
 import { formatDateTime, formatDay, formatWhen, today } from './time.js';
-import { displayName, statusPill } from './lead-view.js';
+import { displayName, statusPill, summaryFields, summaryAuthor } from './lead-view.js';
 import { pager } from './pager.js';
 import { initTimeline, showTimeline } from './timeline.js';
 import { nextStatuses, moveLead, isStale, onLeadChanged } from './workflow.js';
@@ -158,7 +158,10 @@ async function changeStatus() {
   }
 }
 
-/** The latest daily summary of the lead, on top of the panel: its day, who wrote it (the generator). */
+/**
+ * The latest daily summary of the lead, on top of the panel: its day, who wrote it (the generator, and why offline),
+ * its text and its fields (intent, sentiment, next step, open questions, topics).
+ */
 async function showPinnedSummary(id) {
   const state = $('pinned-summary-state');
   say(state, 'Loading the summary…');
@@ -174,8 +177,12 @@ async function showPinnedSummary(id) {
     const day = $('pinned-summary-day');
     day.setAttribute('datetime', note.day || '');
     day.textContent = `${formatDay(note.day)}${note.partial ? ' (so far)' : ''}`;
-    $('pinned-summary-by').textContent = note.generator ? `by ${note.generator}` : (note.addedBy ? `by ${note.addedBy}` : '');
+    $('pinned-summary-by').textContent = summaryAuthor(note);
     $('pinned-summary-text').textContent = note.content || '';
+    const fields = summaryFields(note.structured);
+    $('pinned-summary-fields').replaceChildren(...(fields || []));
+    $('pinned-summary-fields').hidden = !fields;
+    say($('pinned-summary-unstructured'), note.unstructuredReason ? 'The AI did not answer in the note\'s fields; its text is shown as it came.' : '');
     $('summarise-again').hidden = !note.day;
     say(state, '');
     $('pinned-summary-body').hidden = false;

@@ -70,3 +70,34 @@ export function inboxOrder(a, b) {
   if (wb) return 1;
   return new Date(b.lastActivityAt) - new Date(a.lastActivityAt) || b.id - a.id;
 }
+
+/**
+ * A daily summary's fields (the API's StructuredNote) as a description list: intent and sentiment, the next step,
+ * the open questions, the topics; a field the note does not have (the offline summariser leaves some null) is left
+ * out. Null when the note has none.
+ */
+export function summaryFields(structured) {
+  if (!structured) return null;
+  const rows = [];
+  const row = (name, testid, value) => {
+    if (value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return;
+    const shown = Array.isArray(value)
+      ? el('ul', {}, value.map((item) => el('li', {}, asWritten(item))))
+      : asWritten(value);
+    rows.push(el('dt', {}, name), el('dd', { testid }, shown));
+  };
+  row('Intent', 'summary-intent', structured.intent);
+  row('Sentiment', 'summary-sentiment', structured.sentiment);
+  row('Next step', 'summary-next-step', structured.nextStep);
+  row('Open questions', 'summary-open-questions', structured.openQuestions);
+  row('Topics', 'summary-topics', Array.isArray(structured.topics) ? structured.topics.join(', ') : null);
+  return rows.length ? rows : null;
+}
+
+/** Who wrote a daily summary, and why offline when it was: "by offline (LLM budget spent)". */
+export function summaryAuthor(note) {
+  const by = note.generator || note.addedBy;
+  if (!by) return '';
+  const why = { budget: 'LLM budget of the day spent', no_api_key: 'no LLM configured' }[note.offlineReason];
+  return `by ${by}${why ? ` (${why})` : ''}`;
+}

@@ -9,6 +9,7 @@ import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
 import dev.leadline.observe.Meters;
+import dev.leadline.summary.SummaryConfiguration;
 import dev.leadline.web.ListeningPorts;
 import dev.leadline.web.ReadyLine;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -74,6 +75,7 @@ public final class Leadline {
         main.configure().addConfiguration(new KafkaRelayConfiguration());
         main.configure().addConfiguration(new HubSpotExampleConfiguration());
         main.configure().addConfiguration(new InboxConfiguration());
+        main.configure().addConfiguration(new SummaryConfiguration());
         // The meter registry /observe/metrics serves, bound before Camel's metrics service looks it up.
         main.bind(MicrometerConstants.METRICS_REGISTRY_NAME, Meters.newRegistry());
         return main;

@@ -35,15 +35,7 @@ import dev.leadline.observe.LogFormat;
 import dev.leadline.observe.Meters;
 import dev.leadline.outbound.RetryAfterDelay;
 import dev.leadline.page.WebPage;
-import dev.leadline.summary.ChatCompletions;
-import dev.leadline.summary.DayDigester;
-import dev.leadline.summary.LlmSettings;
-import dev.leadline.summary.ManualRunSlots;
-import dev.leadline.summary.OfflineSummariser;
-import dev.leadline.summary.SummaryPrompt;
-import dev.leadline.summary.SummaryRequests;
 import dev.leadline.summary.SummaryRunTally;
-import dev.leadline.summary.SummaryWindow;
 import dev.leadline.web.AuthAttempts;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.HttpEdge;
@@ -286,51 +278,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @BindToRegistry("leadQueries")
     public LeadQueries leadQueries() {
         return new LeadQueries(new PhoneCanonicalizer());
-    }
-
-    @BindToRegistry("summaryWindow")
-    public SummaryWindow summaryWindow(@PropertyInject("summaries.look-back-days") int lookBackDays) {
-        return new SummaryWindow(lookBackDays, Clock.systemUTC());
-    }
-
-    @BindToRegistry("summaryRequests")
-    public SummaryRequests summaryRequests() {
-        return new SummaryRequests();
-    }
-
-    @BindToRegistry("manualRunSlots")
-    public ManualRunSlots manualRunSlots(@PropertyInject("db.streaming-pool-size") int streamingPoolSize) {
-        return new ManualRunSlots(streamingPoolSize);
-    }
-
-    @BindToRegistry("dayDigester")
-    public DayDigester dayDigester(@PropertyInject("summaries.max-input-chars") int maxInputChars) {
-        return new DayDigester(maxInputChars);
-    }
-
-    @BindToRegistry("offlineSummariser")
-    public OfflineSummariser offlineSummariser() {
-        return new OfflineSummariser();
-    }
-
-    @BindToRegistry("summaryPrompt")
-    public SummaryPrompt summaryPrompt(@PropertyInject("llm.model") String model,
-                                       @PropertyInject("llm.temperature") double temperature,
-                                       @PropertyInject("llm.max-tokens") int maxTokens) {
-        return new SummaryPrompt(model, temperature, maxTokens);
-    }
-
-    @BindToRegistry("chatCompletions")
-    public ChatCompletions chatCompletions(@PropertyInject("llm.base-url") String baseUrl,
-                                           @PropertyInject("llm.model") String model,
-                                           @PropertyInject("llm.max-retry-after-ms") long maxRetryAfterMillis) {
-        return new ChatCompletions(baseUrl, model, maxRetryAfterMillis);
-    }
-
-    @BindToRegistry("llmSettings")
-    public LlmSettings llmSettings(@PropertyInject(value = "llm.api-key", defaultValue = "") String apiKey,
-                                   @PropertyInject("llm.max-requests-per-minute") int perMinute) {
-        return new LlmSettings(apiKey, perMinute);
     }
 
     @BindToRegistry("retryAfterDelay")

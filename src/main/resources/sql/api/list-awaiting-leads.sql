@@ -24,6 +24,11 @@ WHERE i.workspace_id = :#workspaceId
              AND ((kind = 'phone' AND (value LIKE CAST(:#phonePattern AS text)
                                        OR value ^@ CAST(:#phoneCanonicalPrefix AS text)))
                   OR (kind = 'bsuid' AND value LIKE CAST(:#bsuidPattern AS text))))))
+  -- intent: the latest daily summary's (by the day it covers), one backward probe of note_one_per_lead_kind_day
+  AND (CAST(:#intent AS text) IS NULL
+       OR (SELECT n.structured ->> 'intent' FROM note n
+           WHERE n.lead_id = l.id AND n.kind = 'daily_summary'
+           ORDER BY n.day DESC LIMIT 1) = CAST(:#intent AS text))
   AND (CAST(:#cursorAt AS timestamptz) IS NULL
        OR (i.awaiting_since, i.lead_id) > (CAST(:#cursorAt AS timestamptz), CAST(:#cursorId AS bigint)))
 ORDER BY i.awaiting_since, i.lead_id

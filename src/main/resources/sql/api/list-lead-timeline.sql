@@ -14,7 +14,8 @@ FROM target
 LEFT JOIN LATERAL (
     SELECT id, kind, content, added_by AS "addedBy", added_at AS "addedAt", updated_at AS "updatedAt", day,
            CASE WHEN kind = 'daily_summary' THEN partial END AS partial, generator,
-           prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens",
+           prompt_tokens AS "promptTokens", completion_tokens AS "completionTokens", trim_scale(cost_usd) AS "costUsd",
+           offline_reason AS "offlineReason", structured, unstructured_reason AS "unstructuredReason",
            status_from AS "statusFrom", status_to AS "statusTo"
     FROM (
         (SELECT *

@@ -9,9 +9,11 @@ SET status = :#${variable.runStatus},
     failed = :#${variable.runProgress.failed},
     prompt_tokens = :#${variable.runProgress.promptTokens},
     completion_tokens = :#${variable.runProgress.completionTokens},
+    cost_usd = :#${variable.runProgress.costUsd},
+    over_budget = :#${variable.runProgress.overBudget},
     finished_at = now()
 WHERE id = :#${variable.runProgress.runId}
 RETURNING id, workspace_id AS "workspaceId", trigger, first_day AS "firstDay", last_day AS "lastDay",
           lead_id AS "leadId", forced, status, error, leads_considered AS "leadsConsidered",
           notes_written AS "notesWritten", notes_rewritten AS "notesRewritten", skipped, failed, prompt_tokens AS "promptTokens",
-          completion_tokens AS "completionTokens", started_at AS "startedAt", finished_at AS "finishedAt"
+          completion_tokens AS "completionTokens", trim_scale(cost_usd) AS "costUsd", over_budget AS "overBudget", started_at AS "startedAt", finished_at AS "finishedAt"

@@ -1,5 +1,6 @@
 package dev.leadline.admin;
 
+import java.math.BigDecimal;
 import java.security.SecureRandom;
 import java.time.ZoneId;
 import java.util.Base64;
@@ -22,12 +23,14 @@ public final class WorkspaceRequests {
 
     static final Set<String> CREATE_FIELDS = Set.of("name", "phoneNumberId", "defaultCountry", "timeZone", "webhookSecret");
     static final Set<String> UPDATE_FIELDS = Set.of("name", "defaultCountry", "timeZone", "webhookSecret",
-            "replyTargetMinutes", "locale", "retentionDays");
+            "replyTargetMinutes", "locale", "retentionDays", "llmDailyBudgetUsd");
     /** A reply target from a minute to a week (the column's check says the same). */
     static final int MAX_REPLY_TARGET_MINUTES = 10_080;
     /** Messages kept from a day to a hundred years (the column's check says the same); null: kept. */
     static final int MAX_RETENTION_DAYS = 36_500;
     static final int MIN_SECRET = 16;
+    /** The largest budget numeric(12, 2) holds, rounded down to a plain figure. */
+    static final BigDecimal MAX_LLM_BUDGET = new BigDecimal("1000000000");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** The parameters of insert-workspace.sql and the new token: 400 for an unknown, missing or bad field. */
@@ -64,8 +67,11 @@ public final class WorkspaceRequests {
         params.put("replyTargetMinutes", replyTarget(request.get("replyTargetMinutes")));
         String locale = JsonRequests.text(request, "locale", 35, false);
         params.put("locale", locale == null ? null : locale(locale));
-        params.put("retentionDaysSet", request.containsKey("retentionDays"));
+        params.put("retentionDaysGiven", request.containsKey("retentionDays"));
         params.put("retentionDays", retentionDays(request.get("retentionDays")));
+        // present as null: the workspace's own budget goes, llm.daily-budget-usd applies again
+        params.put("llmBudgetGiven", request.containsKey("llmDailyBudgetUsd"));
+        params.put("llmDailyBudgetUsd", llmBudget(request.get("llmDailyBudgetUsd")));
         return params;
     }
 
@@ -94,6 +100,21 @@ public final class WorkspaceRequests {
         }
         throw ApiException.badRequest("retentionDays must be a whole number of days from 1 to " + MAX_RETENTION_DAYS
                 + ", or null to keep messages");
+    }
+
+    /** US dollars per day, 0 or more, in cents at most (the column is numeric(12, 2)): never rounded silently. */
+    private static BigDecimal llmBudget(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Number number) {
+            BigDecimal usd = new BigDecimal(number.toString());
+            if (usd.signum() >= 0 && usd.stripTrailingZeros().scale() <= 2 && usd.compareTo(MAX_LLM_BUDGET) <= 0) {
+                return usd;
+            }
+        }
+        throw ApiException.badRequest("llmDailyBudgetUsd must be US dollars from 0 to " + MAX_LLM_BUDGET.toPlainString()
+                + " with at most 2 decimals, or null for llm.daily-budget-usd");
     }
 
     /** A BCP 47 tag the JDK (and so a browser's Intl) reads as a language: id-ID, en, pt-BR. */

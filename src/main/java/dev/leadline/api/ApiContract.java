@@ -31,6 +31,9 @@ public final class ApiContract {
     public static final Map<String, List<String>> LEAD_WORKFLOW = workflow(DOCUMENT, LEAD_STATUSES);
     public static final Set<String> NOTE_KINDS = enumOf(DOCUMENT, "NoteKind");
     public static final Set<String> EVENT_TYPES = enumOf(DOCUMENT, "EventType");
+    public static final Set<String> NOTE_INTENTS = enumOf(DOCUMENT, "NoteIntent");
+    public static final Set<String> NOTE_SENTIMENTS = enumOf(DOCUMENT, "NoteSentiment");
+    public static final Set<String> OFFLINE_REASONS = enumOf(DOCUMENT, "OfflineReason");
     public static final int MIN_PAGE_SIZE = pageSize(DOCUMENT, "minimum");
     public static final int MAX_PAGE_SIZE = pageSize(DOCUMENT, "maximum");
     public static final int DEFAULT_PAGE_SIZE = pageSize(DOCUMENT, "default");
@@ -46,6 +49,14 @@ public final class ApiContract {
     /** The whole document as JSON (UTF-8), the aliases expanded; bytes, so that the answer has its Content-Length. */
     public byte[] document() {
         return JSON.clone();
+    }
+
+    /**
+     * A schema of components.schemas as written (the aliases expanded), for code that derives from it: the JSON
+     * schema the LLM answers a daily summary in is StructuredNote's (summary/NoteSchema).
+     */
+    public static Map<String, Object> schema(String name) {
+        return map(at(DOCUMENT, "components.schemas." + name), "components.schemas." + name);
     }
 
     private static Map<String, Object> load() {

@@ -29,7 +29,7 @@ public final class LeadQueries {
 
     /** GET /api/leads: status, activeSince, q, cursor, limit; 400 for any of them out of range. */
     public Map<String, Object> leadList(long workspaceId, String defaultCountry, String status, String activeSince,
-                                        String q, String awaitingReply, String cursor, String limit) {
+                                        String q, String awaitingReply, String intent, String cursor, String limit) {
         Map<String, Object> params = page(workspaceId, cursor, limit);
         if (awaitingReply != null && !awaitingReply.equals("true") && !awaitingReply.equals("false")) {
             throw ApiException.badRequest("awaitingReply must be true or false");
@@ -40,6 +40,10 @@ public final class LeadQueries {
             throw ApiException.badRequest("status must be one of " + STATUSES);
         }
         params.put("status", status);
+        if (intent != null && !ApiContract.NOTE_INTENTS.contains(intent)) {
+            throw ApiException.badRequest("intent must be one of " + ApiContract.NOTE_INTENTS);
+        }
+        params.put("intent", intent);
         params.put("activeSince", QueryDates.instant("activeSince", activeSince));
         params.put("namePattern", null);
         params.put("phonePattern", null);

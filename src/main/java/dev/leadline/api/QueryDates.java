@@ -32,7 +32,7 @@ public final class QueryDates {
     }
 
     /** A local date ("2026-11-24"), or null when none was given. */
-    static LocalDate date(String name, String value) {
+    public static LocalDate date(String name, String value) {
         if (value == null || value.isEmpty()) {
             return null;
         }

@@ -10,14 +10,14 @@ import dev.leadline.outbound.OutboundFailure;
 import dev.leadline.outbound.RetryAfter;
 
 /**
- * Reads an OpenAI-format chat completion answer into a note, or says why there is none: an error status
+ * Reads an OpenAI-format chat completion answer (its content, whitespace collapsed; its model and usage), which
+ * StructuredNotes makes a note of, or says why there is none: an error status
  * is thrown with the status, the provider's Retry-After and the setting to check (which statuses are
  * retried is decided in routes/error-handling.camel.yaml); a 200 answer we cannot use is thrown as transient.
  */
 public final class ChatCompletions {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final int MAX_NOTE_CHARS = 600;
 
     private final String baseUrl;
     private final String model;
@@ -36,7 +36,7 @@ public final class ChatCompletions {
     public Map<String, Object> read(Integer httpStatus, String body, String retryAfter) {
         int status = httpStatus == null ? 0 : httpStatus;
         if (status == 200) {
-            return note(body);
+            return answer(body);
         }
         String reason = "LLM answered HTTP " + status + ": " + OfflineSummariser.cut(body == null ? "" : body.strip(), 300);
         throw new LlmFailure.HttpError(status, reason + remedy(status),
@@ -56,7 +56,7 @@ public final class ChatCompletions {
         };
     }
 
-    private Map<String, Object> note(String body) {
+    private Map<String, Object> answer(String body) {
         JsonNode answer;
         try {
             answer = JSON.readTree(body == null ? "" : body);
@@ -71,12 +71,13 @@ public final class ChatCompletions {
             throw new LlmFailure.Transient("LLM answer has no choices[0].message.content");
         }
         JsonNode usage = answer.path("usage");
-        Map<String, Object> note = new LinkedHashMap<>();
-        note.put("content", OfflineSummariser.cut(collapseWhitespace(content), MAX_NOTE_CHARS));
-        note.put("generator", answer.path("model").asText(model));
-        note.put("promptTokens", usage.path("prompt_tokens").asInt(0));
-        note.put("completionTokens", usage.path("completion_tokens").asInt(0));
-        return note;
+        Map<String, Object> read = new LinkedHashMap<>();
+        // whole: a JSON answer cut short would not parse (StructuredNotes bounds what it keeps)
+        read.put("content", collapseWhitespace(content));
+        read.put("generator", answer.path("model").asText(model));
+        read.put("promptTokens", usage.path("prompt_tokens").asInt(0));
+        read.put("completionTokens", usage.path("completion_tokens").asInt(0));
+        return read;
     }
 
     /** Each run of whitespace (regex \\s: space, tab, line breaks, form feed, vertical tab) as one space. */

@@ -1,6 +1,8 @@
 package dev.leadline.summary;
 
+import java.math.BigDecimal;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,13 +24,19 @@ public final class RunProgress {
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong completionTokens = new AtomicLong();
+    private final AtomicLong overBudget = new AtomicLong();
+    private final AtomicReference<BigDecimal> cost = new AtomicReference<>(BigDecimal.ZERO);
 
     public RunProgress(long runId, int logEvery) {
         this.runId = runId;
         this.logEvery = logEvery;
     }
 
-    void record(String outcome, Number prompt, Number completion) {
+    /**
+     * @param costUsd      what the lead-day's calls cost (null: none were made)
+     * @param overBudget   whether it was written offline because the LLM budget of the day was spent
+     */
+    void record(String outcome, Number prompt, Number completion, BigDecimal costUsd, boolean overBudget) {
         switch (outcome == null ? "failed" : outcome) {
             case "written" -> written.incrementAndGet();
             case "rewritten" -> {
@@ -44,6 +52,12 @@ public final class RunProgress {
         }
         if (completion != null) {
             completionTokens.addAndGet(completion.longValue());
+        }
+        if (costUsd != null) {
+            cost.accumulateAndGet(costUsd, BigDecimal::add);
+        }
+        if (overBudget) {
+            this.overBudget.incrementAndGet();
         }
         long n = considered.incrementAndGet();
         if (n % logEvery == 0) {
@@ -81,5 +95,13 @@ public final class RunProgress {
 
     public long getCompletionTokens() {
         return completionTokens.get();
+    }
+
+    public BigDecimal getCostUsd() {
+        return cost.get();
+    }
+
+    public long getOverBudget() {
+        return overBudget.get();
     }
 }

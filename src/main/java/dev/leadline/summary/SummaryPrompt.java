@@ -13,7 +13,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * The facts of a lead's day for the prompt, and the OpenAI-format chat request around the prompt. The
+ * The facts of a lead's day for the prompt, and the OpenAI-format chat request around the prompt, which asks for
+ * the answer in the note schema (structured output, response_format: {@link NoteSchema}). The
  * words themselves are the team's to edit: summary/system-prompt.txt and summary/user-prompt.txt, simple
  * templates that routes/daily-summaries.camel.yaml fills with these facts. The lead's messages are data, not
  * instructions: the template fences them between transcript markers, which a message cannot forge.
@@ -26,11 +27,14 @@ public final class SummaryPrompt {
     private final String model;
     private final double temperature;
     private final int maxTokens;
+    private final String responseFormat;
 
-    public SummaryPrompt(String model, double temperature, int maxTokens) {
+    /** @param schema the note schema the answer is asked in (structured output: response_format) */
+    public SummaryPrompt(String model, double temperature, int maxTokens, NoteSchema schema) {
         this.model = model;
         this.temperature = temperature;
         this.maxTokens = maxTokens;
+        this.responseFormat = StructuredNotes.write(schema.responseFormat());
     }
 
     /** What the templates insert (${variable.prompt[name]}); the lead's own words fenced. */
@@ -71,6 +75,8 @@ public final class SummaryPrompt {
             json.writeNumberField("temperature", temperature);
             json.writeNumberField("max_tokens", maxTokens);
             json.writeBooleanField("stream", false);
+            json.writeFieldName("response_format");
+            json.writeRawValue(responseFormat);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail

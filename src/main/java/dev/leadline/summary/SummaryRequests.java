@@ -1,12 +1,15 @@
 package dev.leadline.summary;
 
 import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
+import dev.leadline.api.QueryDates;
 import dev.leadline.web.ApiException;
 import dev.leadline.web.Conflict;
 import dev.leadline.web.JsonRequests;
@@ -15,6 +18,9 @@ import dev.leadline.web.JsonRequests;
 public final class SummaryRequests {
 
     static final Set<String> RUN_FIELDS = Set.of("date", "leadId", "force");
+    /** GET /api/summaries/spend: the days it shows by default, and at most. */
+    static final int DEFAULT_SPEND_DAYS = 30;
+    static final int MAX_SPEND_DAYS = 366;
 
     /**
      * The parameters of a run, from the query string or a JSON body (read by direct:read-json-request,
@@ -92,6 +98,31 @@ public final class SummaryRequests {
     /** @return the lead id, or 0 for "every active lead" */
     public long leadId(String leadId) {
         return leadId == null || leadId.isEmpty() ? 0 : JsonRequests.id(leadId, "leadId");
+    }
+
+    /**
+     * The local days of GET /api/summaries/spend (inclusive): to defaults to today in the workspace's time zone, from
+     * to 30 days before to; 400 for a bad date, from after to, or more than 366 days.
+     */
+    public Map<String, Object> spendRange(String timeZone, String from, String to) {
+        LocalDate last = QueryDates.date("to", to);
+        if (last == null) {
+            last = LocalDate.now(ZoneId.of(timeZone));
+        }
+        LocalDate first = QueryDates.date("from", from);
+        if (first == null) {
+            first = last.minusDays(DEFAULT_SPEND_DAYS);
+        }
+        if (first.isAfter(last)) {
+            throw ApiException.badRequest("from " + first + " is after to " + last);
+        }
+        if (ChronoUnit.DAYS.between(first, last) >= MAX_SPEND_DAYS) {
+            throw ApiException.badRequest("from and to may span at most " + MAX_SPEND_DAYS + " days");
+        }
+        Map<String, Object> range = new HashMap<>();
+        range.put("fromDay", first);
+        range.put("toDay", last);
+        return range;
     }
 
     public long runId(String id) {

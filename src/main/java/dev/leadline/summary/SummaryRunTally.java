@@ -1,5 +1,6 @@
 package dev.leadline.summary;
 
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -10,7 +11,8 @@ import org.apache.camel.Exchange;
 
 /**
  * Counts each finished lead-day of a run into its {@link RunProgress} (the runProgress variable): the
- * outcome the lead-day route named in summaryOutcome, and the tokens of the note it generated. Keeps no
+ * outcome the lead-day route named in summaryOutcome, and the tokens and cost of the note it generated (and
+ * whether the budget sent it offline). Keeps no
  * bodies, so a run of any size holds constant memory.
  */
 public final class SummaryRunTally implements AggregationStrategy {
@@ -51,7 +53,9 @@ public final class SummaryRunTally implements AggregationStrategy {
         Map<?, ?> note = leadDay.getVariable("note", Map.class);
         // Tokens count whenever a note was generated: a note another run wrote first still cost them.
         progress.record(outcome, note == null ? null : (Number) note.get("promptTokens"),
-                note == null ? null : (Number) note.get("completionTokens"));
+                note == null ? null : (Number) note.get("completionTokens"),
+                note == null ? null : (BigDecimal) note.get("costUsd"),
+                note != null && "budget".equals(note.get("offlineReason")));
         if (done == null) {
             leadDay.getMessage().setBody(null);
             return leadDay;

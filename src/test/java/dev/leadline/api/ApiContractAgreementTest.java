@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.leadline.summary.NoteSchema;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.Workspaces;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,46 @@ class ApiContractAgreementTest {
             SQLException refused = assertThrows(SQLException.class, () -> s.executeQuery("SELECT CAST('archived' AS lead_status)"));
             assertEquals("23514", refused.getSQLState(), refused.getMessage());
         }
+    }
+
+    /**
+     * A daily summary's fields have one home, StructuredNote: the JSON schema the LLM is asked to answer in
+     * (summary/NoteSchema, sent as response_format) has exactly its fields, each required, and the same intent and
+     * sentiment values, which are what the Java checks and the lead list's intent filter take.
+     */
+    @Test
+    void theSchemaTheLlmAnswersInIsTheContractsStructuredNote() throws Exception {
+        JsonNode doc = JSON.readTree(LeadlineApp.shared().get("/api/openapi.json", null).body());
+        JsonNode contract = doc.at("/components/schemas/StructuredNote");
+        JsonNode llm = new NoteSchema().responseFormat().at("/json_schema/schema");
+
+        List<String> fields = new ArrayList<>();
+        contract.path("properties").fieldNames().forEachRemaining(fields::add);
+        assertEquals(List.of("summary", "topics", "openQuestions", "nextStep", "sentiment", "intent"), fields);
+        List<String> llmFields = new ArrayList<>();
+        llm.path("properties").fieldNames().forEachRemaining(llmFields::add);
+        assertEquals(fields, llmFields);
+        assertEquals(fields, texts(llm.path("required")), "every field required of the LLM");
+        assertEquals(fields, texts(contract.path("required")));
+        assertEquals(false, llm.path("additionalProperties").asBoolean(true));
+
+        List<String> intents = texts(doc.at("/components/schemas/NoteIntent/enum"));
+        List<String> sentiments = texts(doc.at("/components/schemas/NoteSentiment/enum"));
+        assertEquals(List.of("buying", "asking", "complaining", "other"), intents);
+        assertEquals(List.of("positive", "neutral", "negative"), sentiments);
+        assertEquals(intents, texts(contract.at("/properties/intent/allOf/0/enum")));
+        assertEquals(sentiments, texts(contract.at("/properties/sentiment/allOf/0/enum")));
+        assertEquals(intents, texts(llm.at("/properties/intent/enum")));
+        assertEquals(sentiments, texts(llm.at("/properties/sentiment/enum")));
+        assertEquals(intents, List.copyOf(ApiContract.NOTE_INTENTS));
+        assertEquals(sentiments, List.copyOf(ApiContract.NOTE_SENTIMENTS));
+        assertEquals(intents, texts(parameter(doc, "/api/leads", "intent").at("/schema/enum")));
+        for (String field : fields) {
+            String type = contract.at("/properties/" + field + "/type").asText(contract.at("/properties/" + field + "/allOf/0/type").asText());
+            assertEquals(type, llm.at("/properties/" + field + "/type").asText(), field);
+        }
+        assertEquals(texts(doc.at("/components/schemas/OfflineReason/enum")), List.copyOf(ApiContract.OFFLINE_REASONS));
+        assertEquals(List.of("no_api_key", "budget"), List.copyOf(ApiContract.OFFLINE_REASONS));
     }
 
     @Test

@@ -333,6 +333,7 @@ class LeadIdentityApiTest {
         literals.put(":#usernamePattern", "'%sari%'");
         literals.put(":#bsuidPattern", "'%sari%'");
         literals.put(":#notAwaitingReply", "false");
+        literals.put(":#intent", "NULL");
         literals.put(":#cursorAt", "NULL");
         literals.put(":#cursorId", "NULL");
         literals.put(":#fetch", "51");

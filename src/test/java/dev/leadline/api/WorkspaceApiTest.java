@@ -33,7 +33,8 @@ class WorkspaceApiTest {
         JsonNode workspace = JSON.readTree(answer.body());
         List<String> fields = new ArrayList<>();
         workspace.fieldNames().forEachRemaining(fields::add);
-        assertEquals(List.of("id", "name", "phoneNumberId", "timeZone", "defaultCountry", "replyTargetMinutes", "locale"), fields);
+        assertEquals(List.of("id", "name", "phoneNumberId", "timeZone", "defaultCountry", "replyTargetMinutes", "locale",
+                "retentionDays"), fields);
         assertEquals(id, workspace.get("id").asLong());
         assertEquals("Test " + phoneNumberId, workspace.get("name").asText());
         assertEquals(phoneNumberId, workspace.get("phoneNumberId").asText());

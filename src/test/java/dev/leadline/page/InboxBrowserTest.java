@@ -352,9 +352,13 @@ class InboxBrowserTest {
         move(t, leadId(t, maya), "contacted", "qualified", "proposal", "won");
         move(t, leadId(t, yoga), "contacted", "qualified");
         long budiId = leadId(t, budi);
-        llm.enqueue(new StubLlm.Fault(200, completion("Budi menanyakan harga paket social media bulanan; kami kirim "
-                + "harga mulai Rp 1.500.000 dan menawarkan rincian. Ia minta dikirim ke email dan bertanya diskon "
-                + "untuk 3 bulan: belum dijawab."), null, 0));
+        ObjectNode note = Webhooks.JSON.createObjectNode().put("summary", "Budi menanyakan harga paket social media "
+                + "bulanan; kami kirim harga mulai Rp 1.500.000 dan menawarkan rincian. Ia minta dikirim ke email dan "
+                + "bertanya diskon untuk 3 bulan: belum dijawab.");
+        note.putArray("topics").add("paket social media").add("harga").add("diskon 3 bulan");
+        note.putArray("openQuestions").add("Kalau ambil 3 bulan ada diskon?");
+        note.put("nextStep", "Kirim rincian ke email dan jawab soal diskon").put("sentiment", "positive").put("intent", "buying");
+        llm.enqueue(StubLlm.Fault.content(note.toString()));
         ok(app.call("POST", "/api/summaries/run?date=" + now.minusDays(1).minusHours(2).toLocalDate() + "&leadId=" + budiId, null, t.token));
         ok(app.call("POST", "/api/leads/" + budiId + "/notes", "{\"content\": \"Minta diskon 3 bulan: tanya manajer dulu.\", \"author\": \"Ana Sales\"}", t.token));
 
@@ -420,14 +424,6 @@ class InboxBrowserTest {
             ok(app.call("PATCH", "/api/leads/" + id, "{\"status\": \"" + status + "\", \"author\": \"Ana Sales\"}", t.token,
                     "If-Match", lead.headers().firstValue("ETag").orElseThrow()));
         }
-    }
-
-    static String completion(String content) {
-        ObjectNode answer = Webhooks.JSON.createObjectNode().put("id", "cmpl-demo").put("object", "chat.completion").put("model", StubLlm.MODEL);
-        ObjectNode choice = answer.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop");
-        choice.putObject("message").put("role", "assistant").put("content", content);
-        answer.putObject("usage").put("prompt_tokens", 240).put("completion_tokens", 48).put("total_tokens", 288);
-        return answer.toString();
     }
 
     /** Each view of the guide, checked by axe-core as it is screenshot. */

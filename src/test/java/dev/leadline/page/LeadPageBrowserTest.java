@@ -166,8 +166,8 @@ class LeadPageBrowserTest {
 
     /**
      * The panel reads top down as a salesperson works: the latest AI summary pinned first (its day, the model
-     * that wrote it, "Summarise again"), then the conversation, then the timeline; WhatsApp one click away; the
-     * counts in words.
+     * that wrote it, its fields: intent, sentiment, next step, open questions, topics; "Summarise again"), then the
+     * conversation, then the timeline; WhatsApp one click away; the counts in words.
      */
     @Test
     void thePanelPinsTheLatestSummaryAboveTheConversationAndOpensWhatsApp() throws Exception {
@@ -178,6 +178,16 @@ class LeadPageBrowserTest {
         assertEquals(SAMPLE_DAY.toString(), browser.find("#pinned-summary-day").getAttribute("datetime"));
         assertTrue(browser.find("#pinned-summary-day").getText().contains("Nov 25, 2025"), browser.find("#pinned-summary-day").getText());
         assertEquals("by " + StubLlm.MODEL, browser.find("#pinned-summary-by").getText());
+        // the note's fields (the stub answers in the note schema), each under its name
+        browser.visible("#pinned-summary-fields");
+        assertEquals("asking", browser.find("[data-testid=summary-intent]").getText());
+        assertEquals("neutral", browser.find("[data-testid=summary-sentiment]").getText());
+        assertEquals("Call the stub back.", browser.find("[data-testid=summary-next-step]").getText());
+        assertEquals("Is the stub open?", browser.find("[data-testid=summary-open-questions]").getText());
+        assertEquals("stub topic", browser.find("[data-testid=summary-topics]").getText());
+        assertEquals("Intent Sentiment Next step Open questions Topics", String.valueOf(browser.script(
+                "return [...document.querySelectorAll('#pinned-summary-fields dt')].map((d) => d.textContent).join(' ')")));
+        assertFalse(browser.find("#pinned-summary-unstructured").isDisplayed());
         assertEquals(Boolean.TRUE, browser.script("""
                 const [s, c, t] = ['pinned-summary', 'transcript', 'timeline'].map((id) => document.getElementById(id));
                 const before = (a, b) => !!(a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING);

@@ -35,12 +35,13 @@ class DailySummaryTest {
     Webhooks webhooks;
     SummaryRuns runs;
     String phoneNumberId;
+    String token;
 
     @BeforeEach
     void workspace() throws Exception {
         app = LeadlineApp.shared();
         phoneNumberId = Workspaces.unique("pnid-sum-");
-        String token = Workspaces.unique("token-sum-");
+        token = Workspaces.unique("token-sum-");
         String secret = Workspaces.unique("secret-");
         Workspaces.create(app, phoneNumberId, secret, token);
         webhooks = new Webhooks(app, secret);
@@ -107,6 +108,14 @@ class DailySummaryTest {
                 + "Pertanyaan terakhir: \"Bisa bayar cicilan?\"", content);
         assertEquals("offline|system-daily-summary", app.queryString(
                 "SELECT generator || '|' || added_by FROM note WHERE lead_id = ? AND day = ?", lead, DAY));
+        // Through the API: the same shape as an LLM's note, filled as far as the offline summariser can.
+        JsonNode note = JSON.readTree(app.get("/api/leads/" + lead + "/timeline?kind=daily_summary", token).body()).at("/items/0");
+        assertEquals(JSON.readTree("{\"summary\": " + JSON.writeValueAsString(content) + ", \"topics\": [\"paket\", \"tanya\", "
+                + "\"social\", \"media\", \"bulanan\"], \"openQuestions\": [\"Bisa bayar cicilan?\"], \"nextStep\": null, "
+                + "\"sentiment\": null, \"intent\": null}"), note.get("structured"));
+        assertEquals("no_api_key", note.get("offlineReason").asText());
+        assertEquals(0, note.get("costUsd").decimalValue().signum());
+        assertTrue(note.get("unstructuredReason").isNull());
     }
 
     @Test

@@ -99,7 +99,7 @@ class LlmSummaryTest {
         assertEquals(12, run.get("completionTokens").asInt());
         JsonNode request = llm.requests().get(0);
         assertEquals(0.2, request.get("temperature").asDouble());
-        assertEquals(150, request.get("max_tokens").asInt());
+        assertEquals(500, request.get("max_tokens").asInt());
         assertTrue(request.at("/messages/0/content").asText().contains("Write in Indonesian"));
         assertTrue(request.at("/messages/1/content").asText().contains("lead: Halo, berapa harga paket bulanan?"));
     }

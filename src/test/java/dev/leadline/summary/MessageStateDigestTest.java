@@ -50,7 +50,7 @@ class MessageStateDigestTest {
         DayDigest day = digest();
 
         String prompt = SummaryPrompt.remarks(day); // the prompt's lines about failed and deleted messages
-        String note = (String) new OfflineSummariser().summarise(day).get("content");
+        String note = (String) new OfflineSummariser().summarise(day, "no_api_key").get("content");
 
         assertTrue(prompt.contains("Failed to deliver: 2 of our messages"), prompt);
         assertTrue(prompt.contains("Deleted by their sender: 1"), prompt);

@@ -20,7 +20,9 @@ import com.sun.net.httpserver.HttpServer;
  * An OpenAI/xAI-compatible chat completions server on loopback, the only stub in the tests. It checks
  * each request (bearer key, model, message shape) and answers 400 when it is wrong, so a client bug
  * fails the test. Queued faults are answered first, in order: 429 with or without Retry-After, 500,
- * a hang, garbage, empty choices, 404 model not found; then a normal completion.
+ * a hang, garbage, empty choices, 404 model not found, a scripted content; then a normal completion. A request
+ * that asks for structured output (response_format json_schema, as the service's do) is answered with JSON
+ * content in that schema's fields, as a provider that enforces it would; usage is reported with every completion.
  */
 public final class StubLlm implements AutoCloseable {
 
@@ -50,6 +52,11 @@ public final class StubLlm implements AutoCloseable {
             return new Fault(200, "{\"id\":\"cmpl-1\",\"object\":\"chat.completion\",\"model\":\"" + MODEL + "\",\"choices\":[]}", null, 0);
         }
 
+        /** A 200 completion whose choices[0].message.content is this text (JSON or not), usage 100 in / 12 out. */
+        public static Fault content(String content) {
+            return new Fault(200, completion(JSON.getNodeFactory().textNode(content).toString(), 100, 12), null, 0);
+        }
+
         public static Fault modelNotFound() {
             return new Fault(404, "{\"code\":\"Some requested entity was not found\",\"error\":\"The model "
                     + MODEL + " does not exist or your team does not have access to it.\"}", null, 0);
@@ -64,6 +71,8 @@ public final class StubLlm implements AutoCloseable {
     private final AtomicInteger completions = new AtomicInteger();
     private volatile long latencyMillis;
     private volatile Fault always;
+    private volatile Usage usage;
+    private volatile String intent = "asking";
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final java.util.Set<InetSocketAddress> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -101,6 +110,21 @@ public final class StubLlm implements AutoCloseable {
     public StubLlm enqueue(Fault... scripted) {
         faults.addAll(List.of(scripted));
         return this;
+    }
+
+    /** The tokens a completion reports for a request (its raw body and parsed JSON): prompt, completion. */
+    public interface Usage {
+        long[] tokens(String body, JsonNode request);
+    }
+
+    /** How normal completions count their usage (null: 100 + a quarter of the user prompt's length in, 12 out). */
+    public void usage(Usage rule) {
+        usage = rule;
+    }
+
+    /** The intent normal structured completions give (default asking). */
+    public void intent(String value) {
+        intent = value;
     }
 
     /** Answer every request with this fault (null: normal completions again). */
@@ -157,6 +181,8 @@ public final class StubLlm implements AutoCloseable {
         requestTimes.clear();
         always = null;
         latencyMillis = 0;
+        usage = null;
+        intent = "asking";
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -190,7 +216,7 @@ public final class StubLlm implements AutoCloseable {
                 sleep(latencyMillis);
             }
             completions.incrementAndGet();
-            respond(exchange, 200, completion(request), null);
+            respond(exchange, 200, completion(new String(raw, StandardCharsets.UTF_8), request), null);
         }
     }
 
@@ -216,17 +242,36 @@ public final class StubLlm implements AutoCloseable {
         if (request.path("stream").asBoolean(true) || !request.has("max_tokens")) {
             return "expected stream=false and max_tokens";
         }
+        JsonNode format = request.get("response_format");
+        if (format != null && !("json_schema".equals(format.path("type").asText())
+                && format.path("json_schema").path("name").isTextual()
+                && "object".equals(format.path("json_schema").path("schema").path("type").asText()))) {
+            return "response_format must be {type: json_schema, json_schema: {name, schema: {type: object ...}}}";
+        }
         return null;
     }
 
-    private static String completion(JsonNode request) {
+    private String completion(String body, JsonNode request) {
         String user = request.path("messages").path(1).path("content").asText();
+        String summary = "Stub summary of a day with " + lines(user) + " prompt lines.";
         // written as text: its only variable parts are numbers (a Jackson tree per answer cost the stub more)
+        String content = request.has("response_format")
+                ? JSON.getNodeFactory().textNode("{\"summary\":\"" + summary + "\",\"topics\":[\"stub topic\"],"
+                        + "\"openQuestions\":[\"Is the stub open?\"],\"nextStep\":\"Call the stub back.\","
+                        + "\"sentiment\":\"neutral\",\"intent\":\"" + intent + "\"}").toString()
+                : "\"" + summary + "\"";
+        Usage rule = usage;
+        long[] tokens = rule == null ? new long[] {100 + user.length() / 4, 12} : rule.tokens(body, request);
+        return completion(content, tokens[0], tokens[1]);
+    }
+
+    /** A chat completion answer around content (a JSON string literal) with this usage. */
+    private static String completion(String contentLiteral, long promptTokens, long completionTokens) {
         return "{\"id\":\"cmpl-stub\",\"object\":\"chat.completion\",\"created\":1766999304,\"model\":\"" + MODEL
                 + "\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
-                + "\"content\":\"Stub summary of a day with " + lines(user) + " prompt lines.\"}}],"
-                + "\"usage\":{\"prompt_tokens\":" + (100 + user.length() / 4) + ",\"completion_tokens\":12,"
-                + "\"total_tokens\":" + (112 + user.length() / 4) + "}}";
+                + "\"content\":" + contentLiteral + "}}],"
+                + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
+                + ",\"total_tokens\":" + (promptTokens + completionTokens) + "}}";
     }
 
     /** What {@code text.split("\n").length} counts (trailing line breaks make no line), without the array. */

@@ -46,6 +46,8 @@ final class DailyRunBenchmark {
                              "LLM_BASE_URL", llm.baseUrl(),
                              "LLM_MODEL", StubLlm.MODEL,
                              "LLM_MAX_REQUESTS_PER_MINUTE", "120000",
+                             // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
+                             "LLM_DAILY_BUDGET_USD", "1000000",
                              // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
                              "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
                     llm.latency(latencyMillis);

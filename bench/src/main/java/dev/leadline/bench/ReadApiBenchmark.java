@@ -225,6 +225,7 @@ final class ReadApiBenchmark {
                 "bsuidPattern", "NULL", "cursorAt", "NULL", "cursorId", "NULL"));
         values.put("fetch", "51");
         values.put("notAwaitingReply", "false");
+        values.put("intent", "NULL");
         values.putAll(given);
         return values;
     }
