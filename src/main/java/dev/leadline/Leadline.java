@@ -65,6 +65,12 @@ public final class Leadline {
             main.addInitialProperty("camel.main.routes-reload-directory", routes.toAbsolutePath().toString());
             main.addInitialProperty("camel.main.routes-reload-pattern", "*.yaml");
         }
+        // The prompts the same way, file by file: summary/ of the working directory may hold only the one it changes.
+        for (String prompt : new String[] {"system-prompt", "user-prompt"}) {
+            Path file = workingDir.resolve("summary").resolve(prompt + ".txt");
+            main.addInitialProperty("summaries." + prompt, Files.isRegularFile(file)
+                    ? "file:" + file.toAbsolutePath() : "classpath:summary/" + prompt + ".txt");
+        }
         main.addMainListener(new ListeningPorts());
         main.addMainListener(new ReadyLine());
         // Instances, not classes: camel-main post-processes a configuration given as a class twice, which made
