@@ -54,8 +54,9 @@ public class SummaryConfiguration implements CamelConfiguration {
     public SummaryPrompt summaryPrompt(@PropertyInject("llm.model") String model,
                                        @PropertyInject("llm.temperature") double temperature,
                                        @PropertyInject("llm.max-tokens") int maxTokens,
+                                       @PropertyInject("llm.response-format") String responseFormat,
                                        @BeanInject("noteSchema") NoteSchema schema) {
-        return new SummaryPrompt(model, temperature, maxTokens, schema);
+        return new SummaryPrompt(model, temperature, maxTokens, responseFormat.strip(), schema);
     }
 
     @BindToRegistry("chatCompletions")

@@ -29,12 +29,23 @@ public final class SummaryPrompt {
     private final int maxTokens;
     private final String responseFormat;
 
-    /** @param schema the note schema the answer is asked in (structured output: response_format) */
-    public SummaryPrompt(String model, double temperature, int maxTokens, NoteSchema schema) {
+    /**
+     * @param responseFormat llm.response-format: json_schema (the note schema, structured output), json_object (any
+     *                       JSON: the system prompt names the fields), or none (the field left out, for a server
+     *                       that refuses it); an answer out of the schema is asked again whichever is chosen
+     * @param schema the note schema the answer is asked in
+     */
+    public SummaryPrompt(String model, double temperature, int maxTokens, String responseFormat, NoteSchema schema) {
         this.model = model;
         this.temperature = temperature;
         this.maxTokens = maxTokens;
-        this.responseFormat = StructuredNotes.write(schema.responseFormat());
+        this.responseFormat = switch (responseFormat) {
+            case "json_schema" -> StructuredNotes.write(schema.responseFormat());
+            case "json_object" -> "{\"type\":\"json_object\"}";
+            case "none" -> null;
+            default -> throw new IllegalArgumentException("llm.response-format must be json_schema, json_object or none, not "
+                    + responseFormat);
+        };
     }
 
     /** What the templates insert (${variable.prompt[name]}); the lead's own words fenced. */
@@ -75,8 +86,10 @@ public final class SummaryPrompt {
             json.writeNumberField("temperature", temperature);
             json.writeNumberField("max_tokens", maxTokens);
             json.writeBooleanField("stream", false);
-            json.writeFieldName("response_format");
-            json.writeRawValue(responseFormat);
+            if (responseFormat != null) {
+                json.writeFieldName("response_format");
+                json.writeRawValue(responseFormat);
+            }
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e); // a StringWriter does not fail

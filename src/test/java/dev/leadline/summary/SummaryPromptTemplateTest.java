@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class SummaryPromptTemplateTest {
 
     static CamelContext camel;
-    final SummaryPrompt prompt = new SummaryPrompt("m", 0.2, 150, new NoteSchema());
+    final SummaryPrompt prompt = new SummaryPrompt("m", 0.2, 150, "json_schema", new NoteSchema());
 
     @BeforeAll
     static void start() {

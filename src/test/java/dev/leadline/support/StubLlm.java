@@ -54,7 +54,7 @@ public final class StubLlm implements AutoCloseable {
 
         /** A 200 completion whose choices[0].message.content is this text (JSON or not), usage 100 in / 12 out. */
         public static Fault content(String content) {
-            return new Fault(200, completion(JSON.getNodeFactory().textNode(content).toString(), 100, 12), null, 0);
+            return new Fault(200, completion(MODEL, JSON.getNodeFactory().textNode(content).toString(), 100, 12), null, 0);
         }
 
         public static Fault modelNotFound() {
@@ -73,10 +73,17 @@ public final class StubLlm implements AutoCloseable {
     private volatile Fault always;
     private volatile Usage usage;
     private volatile String intent = "asking";
+    private final String model;
     private final List<Thread> threads = new CopyOnWriteArrayList<>();
     private final java.util.Set<InetSocketAddress> clients = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public StubLlm() throws IOException {
+        this(MODEL);
+    }
+
+    /** A stub serving another model name, as a local or another provider's server would. */
+    public StubLlm(String model) throws IOException {
+        this.model = model;
         // The JDK server otherwise leaves Nagle on: its answers would wait for the client's delayed ACK
         // (some 40 ms), measuring the stub instead of the service.
         System.setProperty("sun.net.httpserver.nodelay", "true");
@@ -100,7 +107,7 @@ public final class StubLlm implements AutoCloseable {
 
     /** The service settings that point it at this stub. */
     public Map<String, String> serviceProperties() {
-        return Map.of("llm.api-key", KEY, "llm.base-url", baseUrl(), "llm.model", MODEL);
+        return Map.of("llm.api-key", KEY, "llm.base-url", baseUrl(), "llm.model", model);
     }
 
     public String baseUrl() {
@@ -220,7 +227,7 @@ public final class StubLlm implements AutoCloseable {
         }
     }
 
-    private static String problem(HttpExchange exchange, JsonNode request) {
+    private String problem(HttpExchange exchange, JsonNode request) {
         if (!("Bearer " + KEY).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
             return "Incorrect API key provided";
         }
@@ -230,7 +237,7 @@ public final class StubLlm implements AutoCloseable {
         if (!String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")).startsWith("application/json")) {
             return "Content-Type must be application/json";
         }
-        if (!MODEL.equals(request.path("model").asText())) {
+        if (!model.equals(request.path("model").asText())) {
             return "unexpected model " + request.path("model");
         }
         JsonNode messages = request.path("messages");
@@ -262,12 +269,12 @@ public final class StubLlm implements AutoCloseable {
                 : "\"" + summary + "\"";
         Usage rule = usage;
         long[] tokens = rule == null ? new long[] {100 + user.length() / 4, 12} : rule.tokens(body, request);
-        return completion(content, tokens[0], tokens[1]);
+        return completion(model, content, tokens[0], tokens[1]);
     }
 
     /** A chat completion answer around content (a JSON string literal) with this usage. */
-    private static String completion(String contentLiteral, long promptTokens, long completionTokens) {
-        return "{\"id\":\"cmpl-stub\",\"object\":\"chat.completion\",\"created\":1766999304,\"model\":\"" + MODEL
+    private static String completion(String model, String contentLiteral, long promptTokens, long completionTokens) {
+        return "{\"id\":\"cmpl-stub\",\"object\":\"chat.completion\",\"created\":1766999304,\"model\":\"" + model
                 + "\",\"choices\":[{\"index\":0,\"finish_reason\":\"stop\",\"message\":{\"role\":\"assistant\","
                 + "\"content\":" + contentLiteral + "}}],"
                 + "\"usage\":{\"prompt_tokens\":" + promptTokens + ",\"completion_tokens\":" + completionTokens
