@@ -60,8 +60,27 @@ public final class WebhookSignature {
      */
     public Map<String, Object> verifyMetaAmong(byte[] rawBody, String header, List<Map<String, Object>> workspaces,
                                                Map<String, Object> numbers, Object remoteAddress) {
+        return verifyAmong("X-Hub-Signature-256", META_MISMATCH, rawBody, header, workspaces, numbers, remoteAddress);
+    }
+
+    /**
+     * {@link #verifyMetaAmong} for a delivery of Meta's shape that another sender (a BSP forwarding Meta's
+     * Cloud API payload) signs the same way, {@code sha256=<hex HMAC-SHA256 of the body>}, in a header of its
+     * own: the route names the header, e.g. {@code verifyMetaShapedAmong('X-Relay-Signature', ${variable.rawBody},
+     * ${header.X-Relay-Signature}, ...)}. The same secrets, the same answer, the same 401s and counted failures.
+     */
+    public Map<String, Object> verifyMetaShapedAmong(String headerName, byte[] rawBody, String header,
+                                                     List<Map<String, Object>> workspaces, Map<String, Object> numbers,
+                                                     Object remoteAddress) {
+        return verifyAmong(headerName, headerName + " does not match: sign the body with the webhook secret of the "
+                + "workspace of its phone_number_id", rawBody, header, workspaces, numbers, remoteAddress);
+    }
+
+    private Map<String, Object> verifyAmong(String headerName, String mismatch, byte[] rawBody, String header,
+                                            List<Map<String, Object>> workspaces, Map<String, Object> numbers,
+                                            Object remoteAddress) {
         if (header == null || !header.startsWith(META_PREFIX) || !HEX_SHA256.matcher(header.substring(META_PREFIX.length())).matches()) {
-            throw ApiException.unauthorized("X-Hub-Signature-256 must be 'sha256=<hex HMAC-SHA256 of the body>'");
+            throw ApiException.unauthorized(headerName + " must be 'sha256=<hex HMAC-SHA256 of the body>'");
         }
         byte[] given = HexFormat.of().parseHex(header.substring(META_PREFIX.length()));
         Map<String, Boolean> bySecret = new HashMap<>();
@@ -83,10 +102,10 @@ public final class WebhookSignature {
             // Checked only after the signature failed: a rightly signed delivery from an address that failed
             // before (Meta's are shared by every tenant) is never refused.
             attempts.requireAllowed(remoteAddress);
-            attempts.recordFailure(remoteAddress, "a Meta webhook whose X-Hub-Signature-256 no secret verifies ("
+            attempts.recordFailure(remoteAddress, "a Meta-shaped webhook whose " + headerName + " no secret verifies ("
                     + numbersNamed.size() + " phone_number_id(s) named, " + named.size() + " of them a workspace's; "
                     + (fallbackSecret.isEmpty() ? "no" : "a") + " fallback secret)");
-            throw ApiException.unauthorized(META_MISMATCH);
+            throw ApiException.unauthorized(mismatch);
         }
         Map<String, Object> signers = new HashMap<>();
         signers.put("verified", verified);

@@ -46,7 +46,8 @@ public final class LeadlineApp implements AutoCloseable {
 
     private LeadlineApp(Path workingDir, Path dataDir, Map<String, String> overrides) throws Exception {
         this.dataDir = dataDir;
-        this.port = TestPorts.next();
+        // A test that restarts on the same port (a URL stored in the database names it) gives http.port.
+        this.port = overrides.containsKey("http.port") ? Integer.parseInt(overrides.get("http.port")) : TestPorts.next();
         Map<String, String> props = new HashMap<>();
         props.put("http.port", String.valueOf(port));
         props.put("management.port", String.valueOf(TestPorts.next()));
