@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.StringReader;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Properties;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,7 +34,28 @@ class ModelRecipeTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
-    private static final String LOCAL_MODEL = "llama3.1:8b";
+    /** The recipe's settings, as docs/cookbook.md shows them, in a working directory of their own. */
+    private static Path workingDir() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "model-recipe");
+        Files.writeString(dir.resolve("application.properties"), Cookbook.snippet("local-model.properties"));
+        return dir;
+    }
+
+    private static Properties recipe() throws Exception {
+        Properties recipe = new Properties();
+        recipe.load(new StringReader(Cookbook.snippet("local-model.properties")));
+        return recipe;
+    }
+
+    /** The stub stands in for the local server: its address, and the key it checks (a local server ignores it). */
+    private static LeadlineApp start(StubLlm local, String... more) throws Exception {
+        Map<String, String> settings = new HashMap<>(Map.of("llm.base-url", local.baseUrl(), "llm.api-key", StubLlm.KEY,
+                "summaries.enabled", "false"));
+        for (int i = 0; i < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        return LeadlineApp.startIn(workingDir(), LeadlineApp.freshDataDir(), settings);
+    }
 
     private static JsonNode summarise(LeadlineApp app, String text) throws Exception {
         LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
@@ -47,26 +73,23 @@ class ModelRecipeTest {
 
     @Test
     void anotherServerAndModelWriteTheNotes() throws Exception {
-        try (StubLlm local = new StubLlm(LOCAL_MODEL);
-             // the recipe's settings: LLM_BASE_URL, LLM_MODEL, and a key (a local server ignores it, but without
-             // one leadline uses its offline summariser)
-             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
-                     "llm.base-url", local.baseUrl(), "llm.model", LOCAL_MODEL, "llm.api-key", StubLlm.KEY,
-                     "summaries.enabled", "false"))) {
+        Properties recipe = recipe();
+        String model = recipe.getProperty("llm.model");
+        try (StubLlm local = new StubLlm(model); LeadlineApp app = start(local)) {
             JsonNode note = summarise(app, "Halo, paket keluarga ada?");
-            assertEquals(LOCAL_MODEL, local.requests().get(0).path("model").asText());
+            assertEquals(model, local.requests().get(0).path("model").asText());
             assertEquals("json_schema", local.requests().get(0).at("/response_format/type").asText());
-            assertEquals(LOCAL_MODEL, note.get("generator").asText(), note.toString());
+            assertEquals(model, note.get("generator").asText(), note.toString());
+            assertEquals(0, note.get("costUsd").decimalValue().signum(), "the recipe's prices: " + note);
             assertTrue(note.get("structured").isObject(), note.toString());
         }
     }
 
     @Test
     void aServerThatRefusesResponseFormatIsAskedWithoutIt() throws Exception {
-        try (StubLlm local = new StubLlm(LOCAL_MODEL);
-             LeadlineApp app = LeadlineApp.start(LeadlineApp.freshDataDir(), Map.of(
-                     "llm.base-url", local.baseUrl(), "llm.model", LOCAL_MODEL, "llm.api-key", StubLlm.KEY,
-                     "llm.response-format", "none", "summaries.enabled", "false"))) {
+        Properties recipe = recipe();
+        try (StubLlm local = new StubLlm(recipe.getProperty("llm.model"));
+             LeadlineApp app = start(local, "llm.response-format", "none")) {
             JsonNode note = summarise(app, "Halo, paket keluarga ada?");
             assertFalse(local.requests().get(0).has("response_format"), local.requests().get(0).toString());
             // this stub answers plain text without response_format: asked once more, then kept as marked text

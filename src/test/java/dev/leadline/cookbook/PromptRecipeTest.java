@@ -33,8 +33,8 @@ class PromptRecipeTest {
         Path summary = Files.createDirectories(workingDir.resolve("summary"));
         // The recipe: copy the packaged prompt, change its words.
         String packaged = Files.readString(Path.of("src/main/resources/summary/system-prompt.txt"));
-        Files.writeString(summary.resolve("system-prompt.txt"),
-                packaged + "\nAlways mention the customer's city when the conversation names one.\n");
+        String addition = Cookbook.snippet("system-prompt-addition.txt");
+        Files.writeString(summary.resolve("system-prompt.txt"), packaged + "\n" + addition);
 
         try (StubLlm llm = new StubLlm();
              LeadlineApp app = LeadlineApp.startIn(workingDir, LeadlineApp.freshDataDir(), LeadlineApp.settings(
@@ -52,7 +52,7 @@ class PromptRecipeTest {
 
             JsonNode request = llm.requests().get(0);
             String system = request.at("/messages/0/content").asText();
-            assertTrue(system.contains("Always mention the customer's city"), "the working directory's prompt: " + system);
+            assertTrue(system.contains(addition.strip()), "the working directory's prompt: " + system);
             String user = request.at("/messages/1/content").asText();
             assertTrue(user.contains("Halo, kirim ke Bandung bisa?"), "the packaged user prompt, filled: " + user);
         }
