@@ -27,9 +27,10 @@ CREATE TABLE erased_identity (
 );
 
 -- The one home of the salted hash: SHA-256 over the installation's secret salt, the kind (phone, bsuid) and the
--- canonical value (E.164 phone; BSUID byte for byte).
+-- canonical value (E.164 phone; BSUID byte for byte), as UTF-8. STABLE as convert_to is: so PostgreSQL inlines
+-- it (declared IMMUTABLE, each call ran as a function of its own, some 30 µs against 1 µs).
 CREATE FUNCTION erasure_hash(p_salt text, p_kind text, p_value text) RETURNS bytea
-LANGUAGE sql IMMUTABLE AS $$
+LANGUAGE sql STABLE AS $$
     SELECT sha256(convert_to(p_salt || ':' || p_kind || ':' || p_value, 'UTF8'))
 $$;
 
