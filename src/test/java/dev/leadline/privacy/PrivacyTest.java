@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -19,7 +21,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -62,6 +63,10 @@ class PrivacyTest {
         settings.put("events.retry-delay-ms", "100");
         settings.put("events.max-retry-delay-ms", "500");
         settings.put("privacy.erasure-salt", "the-salt-of-the-privacy-test");
+        // the concurrent erasure below holds its transaction open while messages wait for the lead's lock
+        settings.put("db.lock-timeout-ms", "30000");
+        settings.put("db.intake-statement-timeout-ms", "30000");
+        settings.put("db.statement-timeout-ms", "30000");
         app = LeadlineApp.start(LeadlineApp.freshDataDir(), settings);
     }
 
@@ -289,6 +294,11 @@ class PrivacyTest {
         assertFalse(entry.toString().contains(phone));
     }
 
+    /** How many of the service's statements of this text wait for a lock now. */
+    static long waitingOnALock(String statement) throws Exception {
+        return count("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND strpos(query, ?) > 0", statement);
+    }
+
     @Test
     void anErasureWhileTheCustomersMessagesArriveLeavesNothingSentBeforeItAndANewLeadAfter() throws Exception {
         Tenant t = tenant();
@@ -299,33 +309,47 @@ class PrivacyTest {
             message(t, Workspaces.unique("wamid.race"), phone, i % 2 == 0 ? bsuid : null, "sebelum " + i, before + i);
         }
         long lead = leadOf(t, phone);
+        assertEquals(201, app.call("POST", "/api/leads/" + lead + "/notes", "{\"content\": \"Telepon Senin\", \"author\": \"ana\"}",
+                t.token()).statusCode());
 
-        // messages sent before the erasure keep arriving (new ones, and retries of stored ones) while it runs
         Set<String> racing = ConcurrentHashMap.newKeySet();
-        ExecutorService pool = Executors.newFixedThreadPool(4);
-        CountDownLatch started = new CountDownLatch(8);
-        List<Future<?>> senders = new ArrayList<>();
-        for (int s = 0; s < 4; s++) {
-            int sender = s;
-            senders.add(pool.submit(() -> {
-                for (int i = 0; i < 15; i++) {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        List<Future<JsonNode>> senders = new ArrayList<>();
+        Future<HttpResponse<String>> erasing;
+        // The erasure is held inside its transaction (it waits for the lead's note, which this connection locks)
+        // after it took the lead's row lock: the customer's messages sent meanwhile wait for that lock, as the
+        // intake's store takes it, and go on only once the erasure has committed.
+        try (Connection holder = app.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM note WHERE lead_id = ? FOR UPDATE")) {
+                lock.setLong(1, lead);
+                lock.executeQuery().close();
+            }
+            erasing = pool.submit(() -> erase(t, lead));
+            await("the erasure holding the lead", () -> waitingOnALock("lead_erase(") == 1);
+            for (int s = 0; s < 4; s++) {
+                int sender = s;
+                senders.add(pool.submit(() -> {
                     String wamid = Workspaces.unique("wamid.race" + sender);
                     racing.add(wamid);
-                    // some by BSUID only, some by phone only, some by both
-                    message(t, wamid, i % 6 == 0 ? null : phone, i % 2 == 0 ? bsuid : null, "balapan " + i, before + 100 + i);
-                    started.countDown();
-                }
-                return null;
-            }));
+                    // by phone only, by BSUID only, by both
+                    return message(t, wamid, sender == 0 ? null : phone, sender == 1 ? null : bsuid, "balapan " + sender,
+                            before + 100 + sender);
+                }));
+            }
+            await("the customer's messages waiting for the lead", () -> waitingOnALock("intake_store_message(") == 4);
+            holder.commit();
         }
-        started.await();
-        HttpResponse<String> erased = erase(t, lead);
+        HttpResponse<String> erased = erasing.get();
         assertEquals(200, erased.statusCode(), erased.body());
-        for (Future<?> f : senders) {
-            f.get();
+        for (Future<JsonNode> sender : senders) {
+            JsonNode counts = sender.get();
+            assertEquals(1, counts.get("ignored").asInt(), "sent before the erasure, refused once it committed: " + counts);
+            assertEquals(0, counts.get("stored").asInt(), counts.toString());
         }
         pool.shutdown();
         String erasedAt = JSON.readTree(erased.body()).get("erasedAt").asText();
+        assertEquals(5, JSON.readTree(erased.body()).at("/deleted/messages").asInt(), "the messages stored before it began");
 
         // late retries of what was sent before, after the erasure: answered 200, counted as ignored, nothing stored
         for (String wamid : racing) {
