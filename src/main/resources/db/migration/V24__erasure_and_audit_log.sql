@@ -40,13 +40,15 @@ ALTER TABLE event ADD CONSTRAINT event_type_check
     CHECK (type IN ('lead.created', 'lead.updated', 'lead.merged', 'lead.erased', 'message.received', 'message.sent',
                     'message.updated', 'note.created', 'note.updated', 'note.deleted'));
 
--- V9's lead lookup, which a message's store now asks to refuse an erased customer (p_erasure_salt given): NULL
--- when the message's phone or BSUID was erased after p_activity_at (the message's sent time). Checked on every
--- pass of the loop, after the lookup and before any write: an erasure that commits while this waits for the
--- lead's row lock (the erasure holds it) is seen by the next pass, which would otherwise create a new lead.
+-- V9's lead lookup, which the intake now asks to refuse an erased customer (p_erasure_salt given): NULL when the
+-- phone or BSUID was erased after p_activity_at (a message's sent time); for an event with no time of the
+-- customer's own (p_only_creation: a conversation event), NULL when it would create a lead for an identity erased
+-- at any time (the customer's next message creates it). Checked on every pass of the loop, after the lookup and
+-- before any write: an erasure that commits while this waits for the lead's row lock (the erasure holds it) is
+-- seen by the next pass, which would otherwise create a new lead.
 CREATE FUNCTION intake_lead_for(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
                                 p_username text, p_name text, p_activity_at timestamptz, p_touch boolean,
-                                p_erasure_salt text)
+                                p_erasure_salt text, p_only_creation boolean)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -68,9 +70,10 @@ BEGIN
         by_bsuid := CASE WHEN p_bsuid IS NULL THEN NULL ELSE lead_holding(p_workspace, 'bsuid', p_bsuid) END;
         by_phone := CASE WHEN p_phone IS NULL THEN NULL ELSE lead_holding(p_workspace, 'phone', p_phone) END;
 
-        IF hashes IS NOT NULL AND EXISTS (SELECT 1 FROM erased_identity
-                                          WHERE workspace_id = p_workspace AND identity_hash = ANY (hashes)
-                                            AND erased_at > p_activity_at) THEN
+        IF hashes IS NOT NULL AND (NOT p_only_creation OR (by_bsuid IS NULL AND by_phone IS NULL))
+           AND EXISTS (SELECT 1 FROM erased_identity
+                       WHERE workspace_id = p_workspace AND identity_hash = ANY (hashes)
+                         AND erased_at > CASE WHEN p_only_creation THEN '-infinity' ELSE p_activity_at END) THEN
             RETURN NULL;
         END IF;
 
@@ -120,13 +123,13 @@ BEGIN
 END
 $$;
 
--- The other callers (conversation events, handover notes) look up as before: one body, no erasure check.
+-- The other callers (handover notes, identity changes) look up as before: one body, no erasure check.
 CREATE OR REPLACE FUNCTION intake_lead_for(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
                                            p_username text, p_name text, p_activity_at timestamptz, p_touch boolean)
 RETURNS bigint
 LANGUAGE sql AS $$
     SELECT intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, p_activity_at, p_touch,
-                           NULL::text)
+                           NULL::text, false)
 $$;
 
 -- V14's store, with the installation's erasure salt: a message of an erased customer sent before the erasure
@@ -149,7 +152,7 @@ BEGIN
         RETURN 'duplicates';
     END IF;
     found_lead := intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, p_sent_at, true,
-                                  p_erasure_salt);
+                                  p_erasure_salt, false);
     IF found_lead IS NULL THEN
         RETURN 'erased';
     END IF;
@@ -167,6 +170,31 @@ BEGIN
             p_media_url, p_sent_at, p_sender_sent_at, p_source)
     ON CONFLICT ON CONSTRAINT message_once_per_wamid DO NOTHING;
     RETURN CASE WHEN FOUND THEN 'stored' ELSE 'duplicates' END;
+END
+$$;
+
+-- V9's conversation event, with the installation's erasure salt: an event about an erased customer that would
+-- create their lead stores nothing and answers 'erased' (a conversation ending after the erasure must not bring
+-- them back; their next message does). Answers 'conversationsUpdated' or 'erased'.
+DROP FUNCTION intake_update_conversation(bigint, text, text, text, text, text, text, text);
+CREATE FUNCTION intake_update_conversation(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
+                                           p_username text, p_name text, p_conversation_id text,
+                                           p_conversation_status text, p_erasure_salt text)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_lead bigint;
+BEGIN
+    found_lead := intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, now(), false,
+                                  p_erasure_salt, true);
+    IF found_lead IS NULL THEN
+        RETURN 'erased';
+    END IF;
+    INSERT INTO conversation (workspace_id, lead_id, kapso_id, status)
+    VALUES (p_workspace, found_lead, p_conversation_id, p_conversation_status)
+    ON CONFLICT ON CONSTRAINT conversation_one_per_kapso_id DO UPDATE
+        SET status = EXCLUDED.status;
+    RETURN 'conversationsUpdated';
 END
 $$;
 

@@ -272,6 +272,14 @@ class PrivacyTest {
         assertEquals(404, app.get("/api/leads/" + lead + "/export", t.token()).statusCode());
         assertEquals(404, erase(t, lead).statusCode(), "erased once");
 
+        // the customer's conversation ending after the erasure does not bring them back (their next message would)
+        ObjectNode ended = JSON.createObjectNode().put("phone_number_id", t.phoneNumberId());
+        ended.putObject("conversation").put("id", "conv-" + phone).put("phone_number_id", t.phoneNumberId())
+                .put("phone_number", phone).put("status", "ended").putObject("kapso").put("contact_name", "Dewi Lestari");
+        JsonNode endedCounts = JSON.readTree(t.webhooks().kapso("whatsapp.conversation.ended", Webhooks.bytes(ended)).body());
+        assertEquals(1, endedCounts.get("ignored").asInt(), endedCounts.toString());
+        assertEquals(0, count("SELECT count(*) FROM lead WHERE workspace_id = ?", t.id()));
+
         // the connected systems hear of it, by ids only
         await("the lead.erased delivery", () -> !receiver.requests("/hook").isEmpty());
         JsonNode event = JSON.readTree(receiver.requests("/hook").get(0).body());
