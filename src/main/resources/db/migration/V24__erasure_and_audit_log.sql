@@ -26,6 +26,15 @@ CREATE TABLE erased_identity (
     PRIMARY KEY (workspace_id, identity_hash, erasure_id)
 );
 
+-- The erased messages, by erasure_hash(salt, 'wamid', wamid): a status, edit or revoke of one arriving after the
+-- erasure is not kept waiting for its message (an edit carries its text), by one probe of the primary key.
+CREATE TABLE erased_message (
+    workspace_id  bigint NOT NULL,
+    wamid_hash    bytea  NOT NULL,
+    erasure_id    bigint NOT NULL REFERENCES lead_erasure (id),
+    PRIMARY KEY (workspace_id, wamid_hash)
+);
+
 -- The one home of the salted hash: SHA-256 over the installation's secret salt, the kind (phone, bsuid) and the
 -- canonical value (E.164 phone; BSUID byte for byte), as UTF-8. STABLE as convert_to is: so PostgreSQL inlines
 -- it (declared IMMUTABLE, each call ran as a function of its own, some 30 µs against 1 µs).
@@ -198,6 +207,58 @@ BEGIN
 END
 $$;
 
+-- V13's status, edit or revoke, with the installation's erasure salt: one for a message that an erasure deleted is
+-- not kept waiting for it and answers 'erased' (the route counts it as ignored). Otherwise as before: answers
+-- 'messagesUpdated', 'duplicates', 'updatesPending' or 'ignored'.
+DROP FUNCTION intake_update_message(bigint, text, text, text, timestamptz, text, text, text, boolean);
+CREATE FUNCTION intake_update_message(p_workspace bigint, p_wamid text, p_kind text, p_status text, p_at timestamptz,
+                                      p_error_code text, p_error_title text, p_text text, p_text_truncated boolean,
+                                      p_erasure_salt text)
+RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF p_kind = 'status' AND message_status_rank(p_status) IS NULL THEN
+        RETURN 'ignored';
+    END IF;
+    PERFORM message_state_lock(p_workspace, p_wamid);
+    IF p_kind = 'status' THEN
+        UPDATE message SET status = p_status, status_at = p_at,
+                           error_code = CASE WHEN p_status = 'failed' THEN p_error_code END,
+                           error_title = CASE WHEN p_status = 'failed' THEN p_error_title END
+        WHERE workspace_id = p_workspace AND wamid = p_wamid
+          AND (status IS NULL OR message_status_rank(p_status) > message_status_rank(status));
+    ELSIF p_kind = 'edit' THEN
+        UPDATE message SET previous_text = text, text = p_text, text_truncated = p_text_truncated, edited_at = p_at
+        WHERE workspace_id = p_workspace AND wamid = p_wamid AND deleted_at IS NULL
+          AND (edited_at IS NULL OR p_at > edited_at) AND text IS DISTINCT FROM p_text;
+    ELSE
+        UPDATE message SET deleted_at = p_at
+        WHERE workspace_id = p_workspace AND wamid = p_wamid AND deleted_at IS NULL;
+    END IF;
+    IF FOUND THEN
+        RETURN 'messagesUpdated';
+    END IF;
+    IF EXISTS (SELECT 1 FROM message WHERE workspace_id = p_workspace AND wamid = p_wamid) THEN
+        RETURN 'duplicates';
+    END IF;
+    IF p_erasure_salt IS NOT NULL
+       AND EXISTS (SELECT 1 FROM erased_message
+                   WHERE workspace_id = p_workspace AND wamid_hash = erasure_hash(p_erasure_salt, 'wamid', p_wamid)) THEN
+        RETURN 'erased';
+    END IF;
+    DELETE FROM message_pending_update WHERE received_at < now() - message_update_pending_ttl();
+    INSERT INTO message_pending_update AS pending (workspace_id, wamid, kind, status, error_code, error_title, text,
+                                                   text_truncated, at)
+    VALUES (p_workspace, p_wamid, p_kind, p_status, p_error_code, p_error_title, p_text, coalesce(p_text_truncated, false), p_at)
+    ON CONFLICT (workspace_id, wamid, kind) DO UPDATE
+        SET status = EXCLUDED.status, error_code = EXCLUDED.error_code, error_title = EXCLUDED.error_title,
+            text = EXCLUDED.text, text_truncated = EXCLUDED.text_truncated, at = EXCLUDED.at
+        WHERE (pending.kind = 'status' AND message_status_rank(EXCLUDED.status) > message_status_rank(pending.status))
+           OR (pending.kind = 'edit' AND EXCLUDED.at > pending.at);
+    RETURN 'updatesPending';
+END
+$$;
+
 -- A lead and the leads merged into it (along later merges), the lead first.
 CREATE FUNCTION lead_and_absorbed(p_workspace bigint, p_lead bigint) RETURNS bigint[]
 LANGUAGE sql STABLE AS $$
@@ -235,6 +296,7 @@ DECLARE
     leads       bigint[];
     identities  text[];     -- 'kind:value', e.g. 'phone:+6281234567890'
     erasure     lead_erasure%ROWTYPE;
+    wamids      bytea[];
     n_messages  integer;
     n_pending   integer;
     n_conversations integer;
@@ -256,7 +318,11 @@ BEGIN
           UNION SELECT kind, value FROM lead_alias WHERE lead_id = p_lead) AS i (kind, value)
     WHERE i.value IS NOT NULL;
 
-    -- updates waiting for a message of the lead that never came are keyed by wamid alone: those of its messages
+    SELECT array_agg(erasure_hash(p_salt, 'wamid', wamid)) INTO wamids FROM message WHERE lead_id = p_lead;
+
+    -- Updates waiting for a message are keyed by its wamid alone: those naming the lead's messages go (a stored
+    -- message takes its own at once, so these are few); those of a message never stored name no customer and
+    -- expire (message_update_pending_ttl). Later ones of an erased message are refused (erased_message).
     DELETE FROM message_pending_update p USING message m
     WHERE m.lead_id = p_lead AND p.workspace_id = p_workspace AND p.wamid = m.wamid;
     GET DIAGNOSTICS n_pending = ROW_COUNT;
@@ -274,7 +340,8 @@ BEGIN
     DELETE FROM lead_merge WHERE workspace_id = p_workspace AND into_lead_id = ANY (leads);
 
     -- The workspace's dead letters (verified for it, or for its number) whose raw payload names an identity: a
-    -- phone as its digits (Meta writes 62812..., Kapso +62812...), a BSUID as it is.
+    -- phone as its digits (Meta writes 62812..., Kapso +62812...), a BSUID as it is. A scan of the dead letters:
+    -- an erasure is rare, and a payload is text no index reads.
     DELETE FROM dead_letter d
     USING workspace w
     WHERE w.id = p_workspace
@@ -303,6 +370,9 @@ BEGIN
     SELECT DISTINCT p_workspace, erasure_hash(p_salt, split_part(i, ':', 1), substr(i, strpos(i, ':') + 1)), erasure.id,
            erasure.erased_at
     FROM unnest(identities) i;
+    INSERT INTO erased_message (workspace_id, wamid_hash, erasure_id)
+    SELECT p_workspace, w, erasure.id FROM unnest(wamids) w
+    ON CONFLICT DO NOTHING;
 
     -- The lead's last event, through the outbox like every other (its row still holds the sequence).
     PERFORM event_write(p_workspace, p_lead, 'lead.erased', jsonb_build_object('id', p_lead),

@@ -241,6 +241,7 @@ class PrivacyTest {
         }
         assertEquals(2, count("SELECT count(*) FROM dead_letter WHERE phone_number_id = ?", t.phoneNumberId()));
         long tokenId = app.queryLong("SELECT id FROM api_token WHERE workspace_id = ?", t.id());
+        String erasedWamid = app.queryString("SELECT wamid FROM message WHERE lead_id = ? AND direction = 'outbound'", lead);
 
         HttpResponse<String> erased = erase(t, lead);
         assertEquals(200, erased.statusCode(), erased.body());
@@ -279,6 +280,13 @@ class PrivacyTest {
         JsonNode endedCounts = JSON.readTree(t.webhooks().kapso("whatsapp.conversation.ended", Webhooks.bytes(ended)).body());
         assertEquals(1, endedCounts.get("ignored").asInt(), endedCounts.toString());
         assertEquals(0, count("SELECT count(*) FROM lead WHERE workspace_id = ?", t.id()));
+
+        // a late status of an erased message is not kept waiting for it
+        JsonNode statusCounts = JSON.readTree(t.webhooks().kapso("whatsapp.message.read", Webhooks.bytes(Webhooks.ours(
+                Webhooks.receivedFrom(t.phoneNumberId(), erasedWamid, phone, null, null, null, "Terima kasih, Bu Dewi",
+                        Instant.now().getEpochSecond()), "read"))).body());
+        assertEquals(1, statusCounts.get("ignored").asInt(), statusCounts.toString());
+        assertEquals(0, count("SELECT count(*) FROM message_pending_update WHERE workspace_id = ?", t.id()));
 
         // the connected systems hear of it, by ids only
         await("the lead.erased delivery", () -> !receiver.requests("/hook").isEmpty());
