@@ -471,6 +471,21 @@ class PrivacyTest {
                 + first.get("nextCursor").asText(), ADMIN).body());
         assertEquals("workspace.update", second.at("/items/0/action").asText());
         assertEquals(400, app.get("/api/admin/audit-log?workspaceId=abc", ADMIN).statusCode());
+
+        // the actions of several statements: recorded right after they succeeded
+        byte[] unread = ("{\"phone_number_id\": \"" + t.phoneNumberId() + "\", \"contact\": {\"id\": \"" + UUID.randomUUID()
+                + "\"}}").getBytes(StandardCharsets.UTF_8);
+        assertEquals(200, new Webhooks(app, newSecret).kapso("whatsapp.contact.marketing_preference_changed", unread).statusCode());
+        long letter = count("SELECT max(id) FROM dead_letter WHERE phone_number_id = ?", t.phoneNumberId());
+        assertEquals(200, app.call("POST", "/api/admin/dead-letters/" + letter + "/replay", null, ADMIN).statusCode());
+        JsonNode replayed = JSON.readTree(app.get("/api/admin/audit-log?workspaceId=" + t.id() + "&limit=1", ADMIN).body()).at("/items/0");
+        assertEquals("dead-letter.replay", replayed.get("action").asText(), replayed.toString());
+        assertEquals(letter, replayed.at("/target/deadLetterId").asLong());
+        assertEquals(200, app.call("POST", "/api/admin/kapso-keys/re-encrypt", null, ADMIN).statusCode());
+        JsonNode reEncrypted = JSON.readTree(app.get("/api/admin/audit-log?limit=1", ADMIN).body()).at("/items/0");
+        assertEquals("kapso-keys.re-encrypt", reEncrypted.get("action").asText(), reEncrypted.toString());
+        assertTrue(reEncrypted.get("workspaceId").isNull(), "installation-wide");
+        assertTrue(reEncrypted.at("/target/keyId").asText().length() > 0, reEncrypted.toString());
         assertEquals(401, app.get("/api/admin/audit-log", t.token()).statusCode());
     }
 }
