@@ -132,7 +132,7 @@ BEGIN
 END
 $$;
 
--- The other callers (handover notes, identity changes) look up as before: one body, no erasure check.
+-- The other caller (identity changes) looks up as before: one body, no erasure check.
 CREATE OR REPLACE FUNCTION intake_lead_for(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
                                            p_username text, p_name text, p_activity_at timestamptz, p_touch boolean)
 RETURNS bigint
@@ -256,6 +256,33 @@ BEGIN
         WHERE (pending.kind = 'status' AND message_status_rank(EXCLUDED.status) > message_status_rank(pending.status))
            OR (pending.kind = 'edit' AND EXCLUDED.at > pending.at);
     RETURN 'updatesPending';
+END
+$$;
+
+-- V16's note from a webhook event (a handover, the AI agent's summary), with the installation's erasure salt: one of
+-- an erased customer from before the erasure adds nothing and answers 'erased'. Otherwise 'notesAdded' or
+-- 'duplicates'.
+DROP FUNCTION intake_add_event_note(bigint, text, text, text, text, text, text, text, text, timestamptz, text);
+CREATE FUNCTION intake_add_event_note(p_workspace bigint, p_event_key text, p_phone text, p_bsuid text,
+                                      p_parent_bsuid text, p_username text, p_name text, p_kind text,
+                                      p_content text, p_at timestamptz, p_added_by text, p_erasure_salt text)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_lead bigint;
+BEGIN
+    IF EXISTS (SELECT 1 FROM note WHERE workspace_id = p_workspace AND event_key = p_event_key) THEN
+        RETURN 'duplicates';
+    END IF;
+    found_lead := intake_lead_for(p_workspace, p_phone, p_bsuid, p_parent_bsuid, p_username, p_name, p_at, false,
+                                  p_erasure_salt, false);
+    IF found_lead IS NULL THEN
+        RETURN 'erased';
+    END IF;
+    INSERT INTO note (workspace_id, lead_id, kind, content, added_by, added_at, event_key)
+    VALUES (p_workspace, found_lead, p_kind, p_content, p_added_by, p_at, p_event_key)
+    ON CONFLICT (workspace_id, event_key) WHERE event_key IS NOT NULL DO NOTHING;
+    RETURN CASE WHEN FOUND THEN 'notesAdded' ELSE 'duplicates' END;
 END
 $$;
 

@@ -395,6 +395,30 @@ class PrivacyTest {
         assertEquals(3, count("SELECT count(*) FROM message WHERE lead_id = ?", newLead));
     }
 
+    /** A Meta contract sample addressed to the tenant's business number, signed with its secret. */
+    static JsonNode meta(Tenant t, String sample) throws Exception {
+        byte[] body = new String(Webhooks.sample(sample), StandardCharsets.UTF_8)
+                .replace(Workspaces.DEMO_PHONE_NUMBER_ID, t.phoneNumberId()).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> answer = t.webhooks().meta(body);
+        assertEquals(200, answer.statusCode(), answer.body());
+        return JSON.readTree(answer.body());
+    }
+
+    @Test
+    void aHandoverFromBeforeTheErasureDoesNotBringTheCustomerBack() throws Exception {
+        Tenant t = tenant();
+        assertEquals(1, meta(t, "meta-handover-to-ai-agent.json").get("notesAdded").asInt());
+        long lead = leadOf(t, "+6281311115555");
+        assertEquals(200, erase(t, lead).statusCode());
+
+        // the same handover re-sent, and the AI agent's summary of the conversation, both from before the erasure
+        assertEquals(1, meta(t, "meta-handover-to-ai-agent.json").get("ignored").asInt());
+        JsonNode back = meta(t, "meta-handover-back-with-summary.json");
+        assertEquals(2, back.get("ignored").asInt(), back.toString());
+        assertEquals(0, count("SELECT count(*) FROM lead WHERE workspace_id = ?", t.id()));
+        assertEquals(0, count("SELECT count(*) FROM note WHERE workspace_id = ?", t.id()));
+    }
+
     @Test
     void aCatchUpOfTheErasedWindowBringsNothingBack() throws Exception {
         Tenant t = tenant();
