@@ -132,7 +132,8 @@ BEGIN
 END
 $$;
 
--- The other caller (identity changes) looks up as before: one body, no erasure check.
+-- The other caller (identity changes) looks up as before: one body, no erasure check (an identity change of an
+-- erased customer finds no lead: intake_change_identity_unless_erased).
 CREATE OR REPLACE FUNCTION intake_lead_for(p_workspace bigint, p_phone text, p_bsuid text, p_parent_bsuid text,
                                            p_username text, p_name text, p_activity_at timestamptz, p_touch boolean)
 RETURNS bigint
@@ -283,6 +284,33 @@ BEGIN
     VALUES (p_workspace, found_lead, p_kind, p_content, p_added_by, p_at, p_event_key)
     ON CONFLICT (workspace_id, event_key) WHERE event_key IS NOT NULL DO NOTHING;
     RETURN CASE WHEN FOUND THEN 'notesAdded' ELSE 'duplicates' END;
+END
+$$;
+
+-- An identity change (V19's intake_change_identity, unchanged) that finds no lead, and names a phone or BSUID an
+-- erasure removed, answers 'erased' instead of 'no-lead': the route then keeps nothing, where a dead letter would
+-- keep the erased identity. Checked only on that path: every other change costs nothing more.
+CREATE FUNCTION intake_change_identity_unless_erased(p_workspace bigint, p_event_key text, p_previous_bsuid text,
+                                                     p_previous_phone text, p_bsuid text, p_parent_bsuid text,
+                                                     p_phone text, p_username text, p_name text, p_note text,
+                                                     p_at timestamptz, p_erasure_salt text)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+    outcome text;
+BEGIN
+    outcome := intake_change_identity(p_workspace, p_event_key, p_previous_bsuid, p_previous_phone, p_bsuid,
+                                      p_parent_bsuid, p_phone, p_username, p_name, p_note, p_at);
+    IF outcome = 'no-lead' AND p_erasure_salt IS NOT NULL
+       AND EXISTS (SELECT 1
+                   FROM (VALUES ('bsuid', p_previous_bsuid), ('phone', p_previous_phone), ('bsuid', p_bsuid),
+                                ('phone', p_phone)) AS v (kind, value)
+                   JOIN erased_identity e ON e.workspace_id = p_workspace
+                                         AND e.identity_hash = erasure_hash(p_erasure_salt, v.kind, v.value)
+                   WHERE v.value IS NOT NULL) THEN
+        RETURN 'erased';
+    END IF;
+    RETURN outcome;
 END
 $$;
 

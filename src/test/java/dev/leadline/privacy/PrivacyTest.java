@@ -281,6 +281,14 @@ class PrivacyTest {
         assertEquals(1, endedCounts.get("ignored").asInt(), endedCounts.toString());
         assertEquals(0, count("SELECT count(*) FROM lead WHERE workspace_id = ?", t.id()));
 
+        // an identity change of the erased customer finds no lead, and is not kept as a dead letter either
+        ObjectNode changed = Webhooks.sampleJson("kapso-contact-identity-changed.json").put("phone_number_id", t.phoneNumberId());
+        ((ObjectNode) changed.get("contact")).put("wa_id", digits).put("business_scoped_user_id", bsuid());
+        ((ObjectNode) changed.get("previous")).put("business_scoped_user_id", bsuid);
+        JsonNode changeCounts = JSON.readTree(t.webhooks().kapso("whatsapp.contact.identity_changed", Webhooks.bytes(changed)).body());
+        assertEquals(1, changeCounts.get("ignored").asInt(), changeCounts.toString());
+        assertEquals(0, count("SELECT count(*) FROM dead_letter WHERE strpos(payload, ?) > 0", digits));
+
         // a late status of an erased message is not kept waiting for it
         JsonNode statusCounts = JSON.readTree(t.webhooks().kapso("whatsapp.message.read", Webhooks.bytes(Webhooks.ours(
                 Webhooks.receivedFrom(t.phoneNumberId(), erasedWamid, phone, null, null, null, "Terima kasih, Bu Dewi",
