@@ -49,7 +49,7 @@ public final class AuthAttempts {
 
     /** 429 when the address has used up its failures for the current window. */
     public void requireAllowed(Object remoteAddress) {
-        String address = address(remoteAddress);
+        String address = clientAddress(remoteAddress);
         long now = clock.getAsLong();
         long retryAfterNanos;
         synchronized (windows) {
@@ -67,7 +67,7 @@ public final class AuthAttempts {
 
     /** Counts a wrong token (or webhook signature) and logs it, without the token. */
     public void recordFailure(Object remoteAddress, String what) {
-        String address = address(remoteAddress);
+        String address = clientAddress(remoteAddress);
         long now = clock.getAsLong();
         int failures;
         synchronized (windows) {
@@ -81,7 +81,8 @@ public final class AuthAttempts {
         LOG.warn("Failed authentication from {}: {} ({} of {} allowed in the window)", address, what, failures, maxFailures);
     }
 
-    private static String address(Object remoteAddress) {
+    /** The client's address as the HTTP server saw the connection (never a header the client sends). */
+    public static String clientAddress(Object remoteAddress) {
         if (remoteAddress instanceof SocketAddress socket) {
             return socket.hostAddress() != null ? socket.hostAddress() : String.valueOf(socket.host());
         }

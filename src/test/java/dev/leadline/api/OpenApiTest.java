@@ -54,6 +54,6 @@ class OpenApiTest {
                 }
             }
         }
-        assertEquals(33, verbs, "every REST endpoint counted (the admin API: bulk replay runs, Kapso key re-encryption, catch-up runs; webhook subscriptions; the overview; the LLM spend)");
+        assertEquals(36, verbs, "every REST endpoint counted (the admin API: bulk replay runs, Kapso key re-encryption, catch-up runs, the audit log; webhook subscriptions; the overview; the LLM spend; a lead's export and erasure)");
     }
 }

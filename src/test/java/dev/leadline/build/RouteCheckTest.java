@@ -120,12 +120,12 @@ class RouteCheckTest {
     /** camel-sql binds parametersCount values without asking PostgreSQL: the count must be the file's. */
     @Test
     void aParametersCountThatIsNotTheFilesIsReported() throws Exception {
-        // sql/intake/store-message.sql has 17 :# parameters
+        // sql/intake/store-message.sql has 18 :# parameters
         assertOneProblem(problems(route("uri: timer:probe",
-                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 16}}")), 8,
-                "parametersCount 16, but the file has 17");
+                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 17}}")), 8,
+                "parametersCount 17, but the file has 18");
         assertEquals(List.of(), problems(route("uri: timer:probe",
-                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 17}}")));
+                "- to: {uri: \"sql:classpath:sql/intake/store-message.sql\", parameters: {parametersCount: 18}}")));
     }
 
     /** In the long form, the line of the option itself. */

@@ -51,6 +51,34 @@ class EventContractTest {
         same(event(t, "lead.updated"), api(t, "/api/leads/" + lead));
     }
 
+    /**
+     * lead.erased, the erasure's word to the connected systems: the contract's ErasedLead (the lead's id, nothing
+     * personal) as data, the erasure's ids beside it, and the envelope the Event schema describes.
+     */
+    @Test
+    void anErasureEventCarriesTheContractsErasedLeadAndIdsOnly() throws Exception {
+        Tenant t = Tenant.create(app);
+        String phone = Workspaces.newPhone();
+        assertEquals(200, t.webhooks.kapso(Webhooks.received(t.phoneNumberId, Workspaces.unique("wamid.erased"), phone,
+                "Hapus data saya", Instant.now().getEpochSecond())).statusCode());
+        long lead = t.count("SELECT id FROM lead WHERE workspace_id = ? AND phone = ?", phone);
+        var erased = app.call("POST", "/api/leads/" + lead + "/erase", "{\"confirm\": \"erase\"}", t.token);
+        assertEquals(200, erased.statusCode(), erased.body());
+
+        JsonNode contract = JSON.readTree(app.get("/api/openapi.json", null).body()).at("/components/schemas");
+        assertTrue(contract.at("/EventType/enum").toString().contains("\"lead.erased\""));
+        JsonNode envelope = JSON.readTree(t.one("SELECT event_envelope(e)::text FROM event e WHERE workspace_id = ? AND type = 'lead.erased'"));
+        TreeSet<String> dataFields = new TreeSet<>();
+        envelope.get("data").fieldNames().forEachRemaining(dataFields::add);
+        TreeSet<String> erasedLead = new TreeSet<>();
+        contract.at("/ErasedLead/properties").fieldNames().forEachRemaining(erasedLead::add);
+        assertEquals(erasedLead, dataFields);
+        assertEquals(lead, envelope.at("/data/id").asLong());
+        envelope.fieldNames().forEachRemaining(field -> assertTrue(contract.at("/Event/properties").has(field), field));
+        assertEquals(JSON.readTree(erased.body()).get("id").asLong(), envelope.at("/erasure/erasureId").asLong());
+        assertTrue(!envelope.toString().contains(phone) && !envelope.toString().contains(phone.substring(1)), envelope.toString());
+    }
+
     /** The data of the workspace's newest event of the type. */
     static JsonNode event(Tenant t, String type) throws Exception {
         return JSON.readTree(t.one("SELECT data::text FROM event WHERE workspace_id = ? AND type = ? ORDER BY position DESC LIMIT 1", type));

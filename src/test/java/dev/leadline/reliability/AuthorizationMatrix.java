@@ -81,7 +81,9 @@ final class AuthorizationMatrix {
                 new Endpoint("POST", "/api/leads/{id}/notes", "{\"content\": \"from A\"}"),
                 new Endpoint("DELETE", "/api/leads/{id}/notes/{sub}", null),
                 new Endpoint("POST", "/api/summaries/run?date=" + yesterday + "&leadId={id}", null),
-                new Endpoint("GET", "/api/summaries/runs/{sub}", null));
+                new Endpoint("GET", "/api/summaries/runs/{sub}", null),
+                new Endpoint("GET", "/api/leads/{id}/export", null),
+                new Endpoint("POST", "/api/leads/{id}/erase", "{\"confirm\": \"erase\"}"));
         List<Endpoint> adminEndpoints = List.of(
                 new Endpoint("POST", "/api/admin/workspaces", "{\"name\": \"x\"}"),
                 new Endpoint("GET", "/api/admin/workspaces", null),
@@ -91,7 +93,8 @@ final class AuthorizationMatrix {
                 new Endpoint("POST", "/api/admin/dead-letters/{id}/replay", null),
                 new Endpoint("POST", "/api/admin/dead-letters/replay", "{\"reason\": \"x\"}"),
                 new Endpoint("GET", "/api/admin/dead-letters/replay-runs/{id}", null),
-                new Endpoint("POST", "/api/admin/kapso-keys/re-encrypt", null));
+                new Endpoint("POST", "/api/admin/kapso-keys/re-encrypt", null),
+                new Endpoint("GET", "/api/admin/audit-log", null));
 
         for (Endpoint e : workspaceEndpoints) {
             long sub = e.path().contains("runs") ? bRun : bNote;
@@ -128,7 +131,8 @@ final class AuthorizationMatrix {
         // Nothing of B changed or leaked through the attempts.
         if (!"new".equals(app.queryString("SELECT status FROM lead WHERE id = ?", bLead))
                 || app.queryLong("SELECT count(*) FROM note WHERE lead_id = ? AND kind = 'manual'", bLead) != 1
-                || !"B only".equals(app.queryString("SELECT content FROM note WHERE id = ?", bNote))) {
+                || !"B only".equals(app.queryString("SELECT content FROM note WHERE id = ?", bNote))
+                || app.queryLong("SELECT count(*) FROM lead WHERE id = ?", bLead) != 1) {
             failures.add("B's lead or notes were changed");
         }
         return new Result(requests, failures);

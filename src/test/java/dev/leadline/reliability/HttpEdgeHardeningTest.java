@@ -113,7 +113,7 @@ class HttpEdgeHardeningTest {
                 }
             }
         }
-        assertEquals(33, operations, "every REST operation of the OpenAPI document was walked (the bulk replay and its runs, the Kapso key and its re-encryption, the catch-up and its runs, GET /api/workspace and /api/overview, the event subscriptions, the LLM spend included)");
+        assertEquals(36, operations, "every REST operation of the OpenAPI document was walked (the bulk replay and its runs, the Kapso key and its re-encryption, the catch-up and its runs, GET /api/workspace and /api/overview, the event subscriptions, the LLM spend, a lead's export and erasure, the audit log included)");
 
         // the webhooks: signed, unsigned, a bad body; Meta's handshake, right and wrong token
         byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.edge"),
