@@ -72,7 +72,7 @@ public final class Bench {
         if (which.equals("retention") || which.equals("all") || smoke) {
             RetentionBenchmark.run(Options.integer(o, "messages", smoke ? 2_000 : 1_000_000), Options.integer(o, "leads", smoke ? 100 : 10_000),
                     Options.integer(o, "rate", smoke ? 20 : 200), Options.integer(o, "seconds", smoke ? 1 : 20),
-                    Options.integer(o, "batch-size", 1_000), table);
+                    Options.integer(o, "batch-size", 1_000), Options.integer(o, "pause-ms", smoke ? 0 : -1), table);
         }
         if (which.equals("startup") || which.equals("all") || smoke) {
             StartupBenchmark.run(Options.integer(o, "runs", smoke ? 1 : 3), table);

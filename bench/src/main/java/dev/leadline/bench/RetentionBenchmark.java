@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -26,13 +27,18 @@ final class RetentionBenchmark {
     private RetentionBenchmark() {
     }
 
-    static void run(int messages, int leads, int deliveriesPerSecond, int seconds, int batchSize, Table table)
+    /** @param pauseMillis retention.batch-pause-ms; negative: the service's default */
+    static void run(int messages, int leads, int deliveriesPerSecond, int seconds, int batchSize, int pauseMillis, Table table)
             throws Exception {
-        try (ServiceProcess service = ServiceProcess.start("retention", Map.of(
+        Map<String, String> env = new HashMap<>(Map.of(
                 "DB_POOL_SIZE", "16",
                 "RETENTION_INTERVAL_SECONDS", "1",
                 "RETENTION_FIRST_RUN_DELAY_SECONDS", "1",
-                "RETENTION_BATCH_SIZE", String.valueOf(batchSize)), List.of())) {
+                "RETENTION_BATCH_SIZE", String.valueOf(batchSize)));
+        if (pauseMillis >= 0) {
+            env.put("RETENTION_BATCH_PAUSE_MS", String.valueOf(pauseMillis));
+        }
+        try (ServiceProcess service = ServiceProcess.start("retention", env, List.of())) {
             Seed.leads(service, leads, Instant.now().toString());
             long seedStart = System.nanoTime();
             // Each lead's messages spread over days 60 to 31 ago, alternately inbound and outbound; then every lead's
@@ -97,10 +103,10 @@ final class RetentionBenchmark {
             Cpu used = Cpu.of(service).minus(before);
             long left = Seed.count(service, "SELECT count(*) FROM message WHERE sent_at < now() - interval '" + RETENTION_DAYS + " days'");
 
-            table.add(String.format("purge of %,d old messages over %,d leads (batches of %d; seeded in %.0f s)", seeded, leads,
-                            batchSize, seedSeconds),
+            table.add(String.format("purge of %,d old messages over %,d leads (batches of %d, %s apart; seeded in %.0f s)", seeded,
+                            leads, batchSize, pauseMillis >= 0 ? pauseMillis + " ms" : "the default pause", seedSeconds),
                     Double.isNaN(purgeSeconds) ? String.format("not done in 10 min: %,d left", left)
-                            : String.format("%,.0f rows/s: all in %.1f s (CPU per row: %s)", seeded / purgeSeconds,
+                            : String.format("%,.0f rows/s: all in %.1f s (CPU over the purge, the intake beside it included, per row deleted: %s)", seeded / purgeSeconds,
                             purgeSeconds, used.perUnit(seeded)),
                     "-", "-");
             table.add(String.format("intake at %d deliveries/s, no purge (%d s; %s)", deliveriesPerSecond, seconds, warm.describe()),
