@@ -335,6 +335,16 @@ public final class ServiceProcess implements AutoCloseable {
         jcmd("JFR.stop", "name=bench", "filename=" + file);
     }
 
+    /** The service JVM's uptime in seconds (jcmd VM.uptime): the time base of its -XX:+PrintCompilation lines. */
+    double uptimeSeconds() throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid()), "VM.uptime").redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes());
+        jcmd.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+[.,][0-9]+) s").matcher(out);
+        return m.find() ? Double.parseDouble(m.group(1).replace(',', '.')) : Double.NaN;
+    }
+
     private void jcmd(String... command) throws IOException, InterruptedException {
         if (process == null) {
             throw new UnsupportedOperationException("no flight recording of a service inside this JVM");
