@@ -157,21 +157,8 @@ class DistributionRuleTest {
     /** What breaks the rule, table by table, in the order of table and constraint names. */
     static List<Violation> violations(Connection c, Map<String, Placement> placements) throws SQLException {
         List<Violation> found = new ArrayList<>();
-        Set<String> withColumn = new TreeSet<>();
         Set<String> withPrimaryKey = new TreeSet<>();
         try (Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery(TABLES)) {
-                while (rs.next()) {
-                    if (rs.getBoolean("has_workspace_id")) {
-                        withColumn.add(rs.getString("tbl"));
-                    }
-                }
-            }
-            for (String table : tables(c)) {
-                if (placementOf(table, placements) == Placement.DISTRIBUTED && !withColumn.contains(table)) {
-                    found.add(new Violation(table, "(table)", "has no workspace_id column, the distribution column"));
-                }
-            }
             try (ResultSet rs = s.executeQuery(UNIQUE_KEYS)) {
                 while (rs.next()) {
                     String table = rs.getString("tbl");
@@ -183,9 +170,18 @@ class DistributionRuleTest {
                     }
                 }
             }
-            for (String table : tables(c)) {
-                if (placementOf(table, placements) == Placement.DISTRIBUTED && !withPrimaryKey.contains(table)) {
-                    found.add(new Violation(table, "(primary key)", "has no primary key to hold workspace_id"));
+            try (ResultSet rs = s.executeQuery(TABLES)) {
+                while (rs.next()) {
+                    String table = rs.getString("tbl");
+                    if (placementOf(table, placements) != Placement.DISTRIBUTED) {
+                        continue;
+                    }
+                    if (!rs.getBoolean("has_workspace_id")) {
+                        found.add(new Violation(table, "(table)", "has no workspace_id column, the distribution column"));
+                    }
+                    if (!withPrimaryKey.contains(table)) {
+                        found.add(new Violation(table, "(primary key)", "has no primary key to hold workspace_id"));
+                    }
                 }
             }
             try (ResultSet rs = s.executeQuery(FOREIGN_KEYS)) {
