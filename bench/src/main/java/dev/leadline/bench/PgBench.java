@@ -96,7 +96,7 @@ final class PgBench {
     }
 
     /** The statement on one line, without its comments: pgbench reads a statement up to its semicolon. */
-    private static String strip(String sql) {
+    static String strip(String sql) {
         return sql.lines().filter(l -> !l.trim().startsWith("--")).map(String::trim)
                 .reduce((a, b) -> a + " " + b).orElse("").replace(";", "");
     }

@@ -103,7 +103,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path dataDir = Path.of("target", "bench-pg", UUID.randomUUID().toString()).toAbsolutePath();
         Path log = log(name);
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(Pin.service());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
