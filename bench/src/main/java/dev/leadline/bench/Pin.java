@@ -23,7 +23,7 @@ final class Pin {
 
     /** The core of the load generators (bench/run.sh's --pin), or null: nothing pinned. */
     static void loadGeneratorCore(Integer pinned) {
-        if (pinned != null && (pinned < 0 || pinned >= Runtime.getRuntime().availableProcessors())) {
+        if (pinned != null && !onlineCores().contains(pinned)) {
             throw new IllegalArgumentException("--pin " + pinned + ": no such core");
         }
         core = pinned;
@@ -40,15 +40,31 @@ final class Pin {
     }
 
     private static String otherCores() {
-        return IntStream.range(0, Runtime.getRuntime().availableProcessors()).filter(c -> c != core)
-                .mapToObj(String::valueOf).collect(Collectors.joining(","));
+        return onlineCores().stream().filter(c -> !c.equals(core)).map(String::valueOf).collect(Collectors.joining(","));
+    }
+
+    /**
+     * The machine's cores, from the kernel ("0-1", "0,2-3"): not this JVM's availableProcessors(), which under
+     * taskset counts only the cores it may run on.
+     */
+    static List<Integer> onlineCores() {
+        List<Integer> cores = new ArrayList<>();
+        try {
+            for (String range : Files.readString(Path.of("/sys/devices/system/cpu/online")).trim().split(",")) {
+                String[] ends = range.split("-");
+                IntStream.rangeClosed(Integer.parseInt(ends[0]), Integer.parseInt(ends[ends.length - 1])).forEach(cores::add);
+            }
+        } catch (IOException | RuntimeException e) {
+            IntStream.range(0, Runtime.getRuntime().availableProcessors()).forEach(cores::add);
+        }
+        return cores;
     }
 
     /** What ran where, for the table: the harness's cores as the kernel reports them, not as asked. */
     static String describe(boolean serviceInThisJvm) {
         if (core == null) {
             return "nothing pinned: the load generators (this JVM's HTTP client, pgbench), the service and PostgreSQL share all "
-                    + Runtime.getRuntime().availableProcessors() + " cores (bench/run.sh --pin N pins them)";
+                    + onlineCores().size() + " cores (bench/run.sh --pin N pins them)";
         }
         List<String> parts = new ArrayList<>();
         parts.add("harness JVM (the HTTP load generator) on cores " + allowedCores());
