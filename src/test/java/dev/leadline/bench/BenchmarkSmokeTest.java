@@ -29,8 +29,9 @@ class BenchmarkSmokeTest {
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("daily run, 20 leads") && r[1].contains("(20 notes;")),
                 "the daily run wrote every note");
         assertTrue(rows.stream().anyMatch(r -> r[0].contains("-Xmx256m") && r[1].contains("200 notes")), "the streaming run wrote every note");
-        assertEquals(10, rows.stream().filter(r -> r[0].startsWith("GET /api/leads") && r[1].contains("(0 failed; the load generator's sends")).count(),
-                "every read workload answered every request");
+        assertEquals(10, rows.stream().filter(r -> r[0].startsWith("GET /api/leads") && r[1].contains("(0 failed; the load generator's sends")
+                        && !r[1].startsWith("p50 0.00 ms, p99 0.00 ms")).count(),
+                "every read workload sent requests and had every one answered");
         assertEquals(6, rows.stream().filter(r -> r[0].startsWith("EXPLAIN")).count(), "every read query explained");
         assertTrue(rows.stream().anyMatch(r -> r[0].equals("load generators and the cores they ran on") && r[1].startsWith("nothing pinned")),
                 "the read table says what was pinned");
