@@ -33,6 +33,8 @@ public final class Bench {
         Map<String, String> o = Options.parse(Arrays.copyOfRange(args, Math.min(1, args.length), args.length));
         Table table = new Table();
         boolean smoke = which.equals("smoke");
+        // --pin N: bench/run.sh started this JVM on core N; pgbench goes there too, the services to the other cores.
+        Pin.loadGeneratorCore(o.containsKey("pin") ? Integer.valueOf(o.get("pin")) : null);
         if (which.equals("intake") || which.equals("all") || smoke) {
             IntakeBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", smoke ? 1 : 20),
                     Options.integer(o, "leads", smoke ? 100 : 10_000), !smoke, table);
@@ -54,7 +56,7 @@ public final class Bench {
             ReadApiBenchmark.run(Options.integer(o, "leads", smoke ? 1_000 : 100_000), Options.integer(o, "notes", smoke ? 10_000 : 1_000_000),
                     Options.integer(o, "rate", smoke ? 20 : 200),
                     // eight workloads: a smoke run gives each a third of a second
-                    smoke ? Duration.ofMillis(300) : Duration.ofSeconds(Options.integer(o, "seconds", 20)), table);
+                    smoke ? Duration.ofMillis(300) : Duration.ofSeconds(Options.integer(o, "seconds", 20)), !smoke, smoke, table);
         }
         // Not in the smoke run (the browser tests cover the page in mvn test); see bench/README.md.
         if (which.equals("page") || which.equals("all")) {

@@ -108,7 +108,8 @@ final class Load {
         AtomicLong units = new AtomicLong();
         Recorder recorder = new Recorder(3);
         Recorder late = new Recorder(3);
-        long total = (long) (perSecond * duration.toSeconds());
+        // in nanoseconds: a smoke phase of 300 ms is 0 whole seconds, and sent nothing at all
+        long total = (long) (perSecond * duration.toNanos() / 1e9);
         long intervalNanos = (long) (1e9 / perSecond);
         long start = System.nanoTime();
         CompletableFuture<?>[] inFlight = new CompletableFuture<?>[(int) total];

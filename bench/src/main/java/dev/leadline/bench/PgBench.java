@@ -96,7 +96,7 @@ final class PgBench {
     }
 
     /** The statement on one line, without its comments: pgbench reads a statement up to its semicolon. */
-    private static String strip(String sql) {
+    static String strip(String sql) {
         return sql.lines().filter(l -> !l.trim().startsWith("--")).map(String::trim)
                 .reduce((a, b) -> a + " " + b).orElse("").replace(";", "");
     }
@@ -110,10 +110,11 @@ final class PgBench {
         Files.writeString(single, script(1, mix.existingPercent(), mix.seededLeads(), mix.arrival()));
         Files.writeString(batch, script(mix.batchSize(), mix.existingPercent(), mix.seededLeads(), mix.arrival()));
         // Both scripts even at a batch weight of 0: pgbench prints per-script figures only for two or more.
-        List<String> command = List.of("pgbench", "-n", "-c", String.valueOf(mix.clients()),
+        List<String> command = new java.util.ArrayList<>(Pin.loadGenerator());
+        command.addAll(List.of("pgbench", "-n", "-c", String.valueOf(mix.clients()),
                 "-j", String.valueOf(Math.min(2, mix.clients())), "-T", String.valueOf(mix.seconds()),
                 "-f", single + "@" + (100 - mix.batchPercent()), "-f", batch + "@" + mix.batchPercent(),
-                "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", service.dbName());
+                "-h", "127.0.0.1", "-p", String.valueOf(service.dbPort()), "-U", "postgres", service.dbName()));
         Process pgbench = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(pgbench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (pgbench.waitFor() != 0) {

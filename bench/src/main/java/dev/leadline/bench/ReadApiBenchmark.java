@@ -29,7 +29,12 @@ final class ReadApiBenchmark {
     private ReadApiBenchmark() {
     }
 
-    static void run(int leads, int notes, int rate, Duration phase, Table table) throws Exception {
+    /**
+     * With pgbench on the PATH (installed when missing if install, see {@link PgBench#available}), each workload's
+     * limit is pgbench running the route's own statements at the same rate (see {@link ReadLimit}); smoke: the
+     * service runs inside this JVM, and pgbench goes without its warm-up second.
+     */
+    static void run(int leads, int notes, int rate, Duration phase, boolean install, boolean smoke, Table table) throws Exception {
         // BENCH_JFR=<file>: the service JVM records a JDK Flight Recorder profile of the saturation phase
         // there (jfr print --events jdk.ExecutionSample <file>); the fixed-rate phases run without it.
         String jfr = System.getenv("BENCH_JFR");
@@ -41,48 +46,72 @@ final class ReadApiBenchmark {
             String deepCursor = deepCursor(service, hot, HOT_LEAD_NOTES / 2);
             Random random = new Random(11);
             Load load = new Load(32);
-            Map<String, IntFunction<Load.Call>> workloads = new java.util.LinkedHashMap<>();
-            workloads.put("GET /api/leads/{id}/timeline, first page, random lead",
-                    i -> get(service, "/api/leads/" + (first + 1 + next(random, leads - 1)) + "/timeline?limit=50"));
-            workloads.put("GET /api/leads/{id}/timeline, page at note " + HOT_LEAD_NOTES / 2 + " of " + HOT_LEAD_NOTES + " (cursor)",
-                    i -> get(service, "/api/leads/" + hot + "/timeline?limit=50&cursor=" + deepCursor));
-            workloads.put("GET /api/leads/{id}/timeline?kind=daily_summary&from=..&to=..",
-                    i -> get(service, "/api/leads/" + (first + 1 + next(random, leads - 1)) + "/timeline?kind=daily_summary&from="
-                            + Instant.now().minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC).toLocalDate() + "&to="
-                            + Instant.now().atOffset(ZoneOffset.UTC).toLocalDate()));
-            workloads.put("GET /api/leads?status=qualified (first page)", i -> get(service, "/api/leads?status=qualified&limit=50"));
-            workloads.put("GET /api/leads?awaitingReply=true (first page, longest waiting)",
-                    i -> get(service, "/api/leads?awaitingReply=true&limit=50"));
-            // The page's poll when nothing changed: the list's ETag (it turns every minute: then one 200, and 304s again).
-            workloads.put("GET /api/leads with If-None-Match, nothing changed (304)",
-                    i -> unchanged(service, "/api/leads?limit=50"));
-            workloads.put("GET /api/leads?activeSince=..&status=won", i -> get(service, "/api/leads?status=won&limit=50&activeSince="
-                    + Instant.now().minus(Duration.ofHours(2)).toString()));
-            workloads.put("GET /api/leads?q=<partial phone>", i -> get(service, "/api/leads?q=0813" + String.format("%04d", next(random, 9999))));
-            workloads.put("GET /api/leads?q=<name>", i -> get(service, "/api/leads?q=Lead%20" + (1 + next(random, leads - 1))));
+            // Each workload's path and query, from which both the HTTP requests and pgbench's statements are made.
+            long last = first + leads - 1;
             long firstWithUsername = (first + 4) / 5 * 5;
-            workloads.put("GET /api/leads?q=@<username>", i -> get(service, "/api/leads?q=%40user."
-                    + (firstWithUsername + 5L * next(random, leads / 5))));
+            List<ReadLimit.Workload> workloads = List.of(
+                    new ReadLimit.Workload("GET /api/leads/{id}/timeline, first page, random lead", "/api/leads/{lead}/timeline",
+                            first + 1, last, 1, d -> Map.of("limit", "50"), false),
+                    new ReadLimit.Workload("GET /api/leads/{id}/timeline, page at note " + HOT_LEAD_NOTES / 2 + " of " + HOT_LEAD_NOTES + " (cursor)",
+                            "/api/leads/{lead}/timeline", hot, hot, 1, d -> Map.of("limit", "50", "cursor", deepCursor), false),
+                    new ReadLimit.Workload("GET /api/leads/{id}/timeline?kind=daily_summary&from=..&to=..", "/api/leads/{lead}/timeline",
+                            first + 1, last, 1, d -> Map.of("kind", "daily_summary",
+                                    "from", Instant.now().minus(Duration.ofDays(30)).atOffset(ZoneOffset.UTC).toLocalDate().toString(),
+                                    "to", Instant.now().atOffset(ZoneOffset.UTC).toLocalDate().toString()), false),
+                    new ReadLimit.Workload("GET /api/leads?status=qualified (first page)", "/api/leads", 0, 0, 1,
+                            d -> Map.of("status", "qualified", "limit", "50"), false),
+                    new ReadLimit.Workload("GET /api/leads?awaitingReply=true (first page, longest waiting)", "/api/leads", 0, 0, 1,
+                            d -> Map.of("awaitingReply", "true", "limit", "50"), false),
+                    // The page's poll when nothing changed: the list's ETag (it turns every minute: then one 200, and 304s again).
+                    new ReadLimit.Workload("GET /api/leads with If-None-Match, nothing changed (304)", "/api/leads", 0, 0, 1,
+                            d -> Map.of("limit", "50"), true),
+                    new ReadLimit.Workload("GET /api/leads?activeSince=..&status=won", "/api/leads", 0, 0, 1,
+                            d -> Map.of("status", "won", "limit", "50", "activeSince", Instant.now().minus(Duration.ofHours(2)).toString()), false),
+                    new ReadLimit.Workload("GET /api/leads?q=<partial phone>", "/api/leads", 0, 0, 9999,
+                            d -> Map.of("q", "0813" + String.format("%04d", d)), false),
+                    new ReadLimit.Workload("GET /api/leads?q=<name>", "/api/leads", 0, 0, Math.max(1, leads - 1),
+                            d -> Map.of("q", "Lead " + (1 + d)), false),
+                    new ReadLimit.Workload("GET /api/leads?q=@<username>", "/api/leads", 0, 0, Math.max(1, leads / 5),
+                            d -> Map.of("q", "@user." + (firstWithUsername + 5L * d)), false));
+            Map<String, IntFunction<Load.Call>> calls = new java.util.LinkedHashMap<>();
+            for (ReadLimit.Workload w : workloads) {
+                calls.put(w.name(), i -> call(service, w, random));
+            }
             // Every workload in turn at saturation (8 clients) until the JIT settles; then each its own warm-up.
             WarmUp.Done warm = WarmUp.untilJitSettles(service, (n, length) -> {
-                for (IntFunction<Load.Call> w : workloads.values()) {
-                    load.closedLoop(8, length.dividedBy(workloads.size()), w);
+                for (IntFunction<Load.Call> w : calls.values()) {
+                    load.closedLoop(8, length.dividedBy(calls.size()), w);
                 }
             });
             table.add("warm-up before the workloads below", warm.describe(), "-", "-");
-            for (Map.Entry<String, IntFunction<Load.Call>> w : workloads.entrySet()) {
-                load.openLoop(rate, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), w.getValue()); // warm-up, a quarter
+            boolean pgbench = PgBench.available(install);
+            table.add("load generators and the cores they ran on", Pin.describe(smoke), "-", "-");
+            ReadLimit.Caller caller = ReadLimit.Caller.of(service, ServiceProcess.DEMO_TOKEN);
+            for (ReadLimit.Workload w : workloads) {
+                IntFunction<Load.Call> call = calls.get(w.name());
+                load.openLoop(rate, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), call); // warm-up, a quarter
                 Cpu before = Cpu.of(service);
-                Load.Result r = load.openLoop(rate, phase, w.getValue());
+                Load.Result r = load.openLoop(rate, phase, call);
                 Cpu used = Cpu.of(service).minus(before);
-                table.add(String.format("%s; %,d leads, %,d notes; %d req/s", w.getKey(), leads, noteCount, rate),
-                        String.format("p50 %.2f ms, p99 %.2f ms (%d failed; the load generator's sends p99 %.2f ms late); CPU per request: %s",
-                                r.p50(), r.p99(), r.failures(), r.sendLateP99(), used.perUnit(r.requests())),
-                        "p99 < 10 ms", String.format("%.2f", r.p99() / 10));
+                String figure = String.format("p50 %.2f ms, p99 %.2f ms (%d failed; the load generator's sends p99 %.2f ms late); CPU per request: %s",
+                        r.p50(), r.p99(), r.failures(), r.sendLateP99(), used.perUnit(r.requests()));
+                String row = String.format("%s; %,d leads, %,d notes; %d req/s", w.name(), leads, noteCount, rate);
+                if (!pgbench) {
+                    table.add(row, figure, "p99 < 10 ms (pgbench missing: no PostgreSQL limit)", String.format("%.2f", r.p99() / 10));
+                    continue;
+                }
+                ReadLimit.Figures pg = ReadLimit.run(service, caller, w, rate, (int) Math.max(1, phase.toSeconds()), !smoke);
+                // The target: within 1.5 x PostgreSQL's own p99, and under 10 ms where PostgreSQL's is under 5 ms.
+                double ratio = r.p99() / pg.p99();
+                boolean met = ratio <= 1.5 && (pg.p99() >= 5 || r.p99() < 10);
+                table.add(row, figure,
+                        String.format("PostgreSQL (pgbench -R %d, %s): p50 %.2f ms, p99 %.2f ms (%,d transactions); target p99 <= %.2f ms%s",
+                                rate, pg.statements(), pg.p50(), pg.p99(), pg.transactions(), 1.5 * pg.p99(), pg.p99() < 5 ? " and < 10 ms" : ""),
+                        String.format("p99/p99 %.2f: %s", ratio, met ? "ok" : "FAIL"));
             }
             // The timeline's first page at saturation (closed loop, 8 clients): the rate the service can
             // serve, and what a request costs when the cores are busy (the profile of BENCH_JFR is mostly this).
-            IntFunction<Load.Call> firstPage = workloads.values().iterator().next();
+            IntFunction<Load.Call> firstPage = calls.values().iterator().next();
             load.closedLoop(8, Duration.ofMillis(Math.max(250, phase.toMillis() / 4)), firstPage);
             long[] ticks = Machine.cpuTicks();
             Cpu before = Cpu.of(service);
@@ -162,6 +191,19 @@ final class ReadApiBenchmark {
         // The hot lead waits longest: the inbox lists it first, where the page benchmark clicks it.
         Seed.execute(service, "UPDATE lead_inbox SET awaiting_since = now() - interval '30 days' WHERE lead_id = " + hot);
         return new long[] {first, hot};
+    }
+
+    /** One request of the workload: a lead and a query drawn as the workload says; the poll with the ETag last answered. */
+    private static Load.Call call(ServiceProcess service, ReadLimit.Workload w, Random random) {
+        long lead = w.leadFrom() + next(random, (int) (w.leadTo() - w.leadFrom() + 1));
+        StringBuilder uri = new StringBuilder(w.path().replace("{lead}", String.valueOf(lead)));
+        char separator = '?';
+        for (Map.Entry<String, String> p : w.query().apply(w.queries() == 1 ? 0 : next(random, w.queries())).entrySet()) {
+            uri.append(separator).append(p.getKey()).append('=')
+                    .append(java.net.URLEncoder.encode(p.getValue(), StandardCharsets.UTF_8).replace("+", "%20"));
+            separator = '&';
+        }
+        return w.conditional() ? unchanged(service, uri.toString()) : get(service, uri.toString());
     }
 
     private static int next(Random random, int bound) {

@@ -103,7 +103,7 @@ public final class ServiceProcess implements AutoCloseable {
         Path dataDir = Path.of("target", "bench-pg", UUID.randomUUID().toString()).toAbsolutePath();
         Path log = log(name);
         Files.createDirectories(log.getParent());
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(Pin.service());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
         command.add("-cp");
@@ -128,6 +128,12 @@ public final class ServiceProcess implements AutoCloseable {
             environment.put("DB_URL", external);
             environment.put("DEMO_ENABLED", "true");
             jdbcUrl = external;
+            // pgbench connects to 127.0.0.1 on the URL's port and database (an external PostgreSQL on this machine)
+            java.util.regex.Matcher url = java.util.regex.Pattern.compile("jdbc:postgresql://[^:/]+(?::(\\d+))?/([^?]+).*").matcher(external);
+            if (url.matches()) {
+                dbPort = url.group(1) == null ? 5432 : Integer.parseInt(url.group(1));
+                dbName = url.group(2);
+            }
         } else {
             environment.put("DB_EMBEDDED_DATA_DIR", dataDir.toString());
             environment.put("DB_EMBEDDED_PORT", String.valueOf(dbPort));
