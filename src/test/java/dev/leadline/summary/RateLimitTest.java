@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
 
@@ -41,12 +40,7 @@ class RateLimitTest {
                      Map.entry("llm.rate-limit-window-ms", String.valueOf(windowMillis + 1_000)),
                      Map.entry("llm.retry-delay-ms", "20"),
                      Map.entry("llm.max-retry-delay-ms", "50"))))) {
-            Webhooks webhooks = new Webhooks(app, Workspaces.DEMO_SECRET);
-            for (int i = 0; i < leads; i++) {
-                long at = day.atTime(LocalTime.NOON).atZone(jakarta).toEpochSecond();
-                webhooks.kapso(Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.rl"),
-                        Workspaces.newPhone(), "Halo", at));
-            }
+            new Webhooks(app, Workspaces.DEMO_SECRET).newLeadsWithAMessage(leads, day, jakarta);
             llm.rateLimit(limit, windowMillis);
             llm.tooManyRequests(0.2, "0", 7);
 

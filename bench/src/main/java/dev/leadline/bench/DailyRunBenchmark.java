@@ -39,17 +39,7 @@ final class DailyRunBenchmark {
         for (int leads : leadCounts) {
             for (int concurrency : concurrencies) {
                 try (StubLlm llm = new StubLlm();
-                     ServiceProcess service = ServiceProcess.start("daily-" + leads + "-" + concurrency, Map.of(
-                             "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
-                             "SUMMARIES_PROGRESS_EVERY", "1000",
-                             "LLM_API_KEY", StubLlm.KEY,
-                             "LLM_BASE_URL", llm.baseUrl(),
-                             "LLM_MODEL", StubLlm.MODEL,
-                             "LLM_MAX_REQUESTS_PER_MINUTE", "120000",
-                             // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
-                             "LLM_DAILY_BUDGET_USD", "1000000",
-                             // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
-                             "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
+                     ServiceProcess service = start("daily-" + leads + "-" + concurrency, llm, concurrency, 120_000)) {
                     llm.latency(latencyMillis);
                     LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
                     // Each measured run has a day of its own (yesterday, the day before, ...), seeded up front;
@@ -67,6 +57,21 @@ final class DailyRunBenchmark {
                 }
             }
         }
+    }
+
+    /** The service of a daily run: summaries at this concurrency by this stub LLM, at most perMinute calls a minute. */
+    private static ServiceProcess start(String name, StubLlm llm, int concurrency, int perMinute) throws Exception {
+        return ServiceProcess.start(name, Map.of(
+                "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
+                "SUMMARIES_PROGRESS_EVERY", "1000",
+                "LLM_API_KEY", StubLlm.KEY,
+                "LLM_BASE_URL", llm.baseUrl(),
+                "LLM_MODEL", StubLlm.MODEL,
+                "LLM_MAX_REQUESTS_PER_MINUTE", String.valueOf(perMinute),
+                // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
+                "LLM_DAILY_BUDGET_USD", "1000000",
+                // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
+                "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of());
     }
 
     /** One day's run: its wall time against the ideal, and its CPU per lead-day (seeding and warm-up excluded). */
@@ -132,14 +137,7 @@ final class DailyRunBenchmark {
         for (int leads : leadCounts) {
             for (int concurrency : concurrencies) {
                 try (StubLlm llm = new StubLlm();
-                     ServiceProcess service = ServiceProcess.start("daily-realistic-" + leads + "-" + concurrency, Map.of(
-                             "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
-                             "SUMMARIES_PROGRESS_EVERY", "1000",
-                             "LLM_API_KEY", StubLlm.KEY,
-                             "LLM_BASE_URL", llm.baseUrl(),
-                             "LLM_MODEL", StubLlm.MODEL,
-                             "LLM_MAX_REQUESTS_PER_MINUTE", String.valueOf(shape.perMinute()),
-                             "LLM_DAILY_BUDGET_USD", "1000000"), List.of())) {
+                     ServiceProcess service = start("daily-realistic-" + leads + "-" + concurrency, llm, concurrency, shape.perMinute())) {
                     llm.latency(StubLlm.LatencyDistribution.logNormal(shape.medianMillis(), shape.p99Millis(), shape.seed()));
                     llm.tooManyRequests(shape.tooManyRate(), "1", shape.seed());
                     llm.rateLimit(shape.perMinute(), 60_000);
