@@ -18,8 +18,8 @@ import dev.leadline.support.StubLlm;
 /**
  * The daily run against its concurrency bound: N active leads with 10-30 messages each on one day, the
  * stub LLM answering after a fixed latency; the run's wall time (its record's finished_at - started_at)
- * against the ideal N x latency / concurrency. And a run of many leads in a 256 MiB heap, to show it
- * streams.
+ * against the ideal N x latency / concurrency. The same against a realistic LLM (a latency distribution, 429s,
+ * a rate limit: {@link #realistic}). And a run of many leads in a 256 MiB heap, to show it streams.
  */
 final class DailyRunBenchmark {
 
