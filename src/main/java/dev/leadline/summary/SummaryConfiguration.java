@@ -68,8 +68,9 @@ public class SummaryConfiguration implements CamelConfiguration {
 
     @BindToRegistry("llmSettings")
     public LlmSettings llmSettings(@PropertyInject(value = "llm.api-key", defaultValue = "") String apiKey,
-                                   @PropertyInject("llm.max-requests-per-minute") int perMinute) {
-        return new LlmSettings(apiKey, perMinute);
+                                   @PropertyInject("llm.max-requests-per-minute") int perMinute,
+                                   @PropertyInject("llm.rate-limit-window-ms") long windowMillis) {
+        return new LlmSettings(apiKey, perMinute, windowMillis);
     }
 
     @BindToRegistry("llmBudget")

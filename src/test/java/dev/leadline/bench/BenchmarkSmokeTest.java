@@ -28,6 +28,12 @@ class BenchmarkSmokeTest {
                 "the second catch-up found every message already stored");
         assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("daily run, 20 leads") && r[1].contains("(20 notes;")),
                 "the daily run wrote every note");
+        assertTrue(rows.stream().anyMatch(r -> r[0].startsWith("daily run, 20 leads, concurrency 4, realistic LLM")
+                && r[1].contains("(20 notes, 0 failed;") && r[1].endsWith(", 0 refused for the limit)")),
+                "the daily run against the realistic LLM wrote every note, and the provider never refused a call for its limit");
+        assertTrue(rows.stream().anyMatch(r -> r[0].endsWith("realistic LLM (log-normal median 80 ms, p99 400 ms; 10% 429 Retry-After 1 s; "
+                + "limit 2,400/min): requests per minute") && r[1].matches("at most \\d+ in any 60 s window")),
+                "the realistic run counted its requests per minute");
         assertTrue(rows.stream().anyMatch(r -> r[0].contains("-Xmx256m") && r[1].contains("200 notes")), "the streaming run wrote every note");
         assertEquals(10, rows.stream().filter(r -> r[0].startsWith("GET /api/leads") && r[1].contains("(0 failed; the load generator's sends")
                         && !r[1].startsWith("p50 0.00 ms, p99 0.00 ms")).count(),

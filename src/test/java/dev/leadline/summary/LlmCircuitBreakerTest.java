@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.LocalDate;
-import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,12 +38,7 @@ class LlmCircuitBreakerTest {
                      Map.entry("llm.circuit-breaker.minimum-calls", "6"),
                      Map.entry("llm.circuit-breaker.open-seconds", "2"),
                      Map.entry("summaries.concurrency", "2"))))) {
-            Webhooks webhooks = new Webhooks(app, Workspaces.DEMO_SECRET);
-            for (int i = 0; i < leads; i++) {
-                long at = day.atTime(LocalTime.NOON).atZone(jakarta).toEpochSecond();
-                webhooks.kapso(Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.cb"),
-                        Workspaces.newPhone(), "Halo", at));
-            }
+            new Webhooks(app, Workspaces.DEMO_SECRET).newLeadsWithAMessage(leads, day, jakarta);
             SummaryRuns runs = new SummaryRuns(app, Workspaces.DEMO_TOKEN);
             CircuitBreaker breaker = app.context().getProcessor("llm-circuit-breaker", ResilienceProcessor.class).getCircuitBreaker();
             AtomicLong openedAt = new AtomicLong();

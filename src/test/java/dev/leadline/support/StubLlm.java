@@ -23,6 +23,10 @@ import com.sun.net.httpserver.HttpServer;
  * a hang, garbage, empty choices, 404 model not found, a scripted content; then a normal completion. A request
  * that asks for structured output (response_format json_schema, as the service's do) is answered with JSON
  * content in that schema's fields, as a provider that enforces it would; usage is reported with every completion.
+ * <p>
+ * As a real provider, when asked: a completion's latency drawn from a log-normal distribution (seeded, so a run is
+ * reproducible), an occasional 429 with Retry-After at a rate, and the provider's own rate limit, a 429 for a
+ * request that comes when more than the limit arrived in the last window (counted in {@link #rateLimited()}).
  */
 public final class StubLlm implements AutoCloseable {
 
@@ -70,6 +74,18 @@ public final class StubLlm implements AutoCloseable {
     private final List<Long> requestTimes = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final AtomicInteger completions = new AtomicInteger();
     private volatile long latencyMillis;
+    private volatile LatencyDistribution distribution;
+    private volatile double tooManyRate;
+    private volatile String tooManyRetryAfter;
+    private volatile java.util.Random chance = new java.util.Random(0);
+    private volatile int limit;
+    private volatile long limitWindowNanos;
+    // arrivals in the last limit window (System.nanoTime), for the provider's rate limit
+    private final java.util.ArrayDeque<Long> window = new java.util.ArrayDeque<>();
+    private final AtomicInteger rateLimited = new AtomicInteger();
+    private final AtomicInteger tooManyAnswered = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong answeredNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicInteger answered = new AtomicInteger();
     private volatile Fault always;
     private volatile Usage usage;
     private volatile String intent = "asking";
@@ -141,6 +157,92 @@ public final class StubLlm implements AutoCloseable {
 
     public void latency(long millis) {
         latencyMillis = millis;
+        distribution = null;
+    }
+
+    /**
+     * A completion's latency drawn from a log-normal distribution with this median and 99th percentile, from a
+     * random sequence of this seed (the n-th completion draws the n-th number, whichever thread answers it).
+     */
+    public record LatencyDistribution(double medianMillis, double p99Millis, java.util.Random random) {
+        /** The standard normal's 99th percentile. */
+        private static final double Z99 = 2.326347874;
+
+        public static LatencyDistribution logNormal(double medianMillis, double p99Millis, long seed) {
+            return new LatencyDistribution(medianMillis, p99Millis, new java.util.Random(seed));
+        }
+
+        double sigma() {
+            return Math.log(p99Millis / medianMillis) / Z99;
+        }
+
+        /** The distribution's mean: median x e^(sigma^2 / 2). */
+        public double meanMillis() {
+            return medianMillis * Math.exp(sigma() * sigma() / 2);
+        }
+
+        long draw() {
+            double gaussian;
+            synchronized (random) {
+                gaussian = random.nextGaussian();
+            }
+            return Math.round(medianMillis * Math.exp(sigma() * gaussian));
+        }
+    }
+
+    /** Completions take a latency drawn from this distribution (null: the fixed latency again). */
+    public void latency(LatencyDistribution drawn) {
+        distribution = drawn;
+    }
+
+    /** This share of requests (0 to 1, seeded) is answered 429 with this Retry-After (null: none), at once. */
+    public void tooManyRequests(double rate, String retryAfter, long seed) {
+        tooManyRate = rate;
+        tooManyRetryAfter = retryAfter;
+        chance = new java.util.Random(seed);
+    }
+
+    /**
+     * The provider's own rate limit: a request that arrives when more than this many arrived in the window before
+     * it (itself included) is answered 429, as a provider that counts a sliding window would (0: no limit).
+     */
+    public void rateLimit(int requests, long windowMillis) {
+        synchronized (window) {
+            window.clear();
+            limit = requests;
+            limitWindowNanos = windowMillis * 1_000_000;
+        }
+    }
+
+    /** Requests answered 429 for the provider's rate limit (of {@link #rateLimit}). */
+    public int rateLimited() {
+        return rateLimited.get();
+    }
+
+    /** Requests answered 429 by chance (of {@link #tooManyRequests}). */
+    public int tooManyAnswered() {
+        return tooManyAnswered.get();
+    }
+
+    /** The mean time (ms) the stub took over the completions it answered (200), from arrival to answer. */
+    public double meanAnsweredMillis() {
+        int n = answered.get();
+        return n == 0 ? 0 : answeredNanos.get() / 1e6 / n;
+    }
+
+    /** The most requests that arrived in any window of this length (a sliding window over {@link #requestTimes}). */
+    public int maxInAnyWindow(long windowMillis) {
+        List<Long> times = new java.util.ArrayList<>(requestTimes());
+        java.util.Collections.sort(times);
+        long nanos = windowMillis * 1_000_000;
+        int most = 0;
+        for (int first = 0, last = 0; first < times.size(); first++) {
+            while (last < times.size() && times.get(last) - times.get(first) < nanos) {
+                last++;
+            }
+            most = Math.max(most, last - first);
+        }
+        return most;
     }
 
     /** The requests so far, oldest first (a snapshot). */
@@ -188,13 +290,22 @@ public final class StubLlm implements AutoCloseable {
         requestTimes.clear();
         always = null;
         latencyMillis = 0;
+        distribution = null;
+        tooManyRate = 0;
+        rateLimit(0, 0);
+        rateLimited.set(0);
+        tooManyAnswered.set(0);
+        answeredNanos.set(0);
+        answered.set(0);
         usage = null;
         intent = "asking";
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            requestTimes.add(System.nanoTime());
+            long arrived = System.nanoTime();
+            requestTimes.add(arrived);
+            boolean overLimit = overLimit(arrived);
             clients.add(exchange.getRemoteAddress());
             byte[] raw = exchange.getRequestBody().readAllBytes();
             JsonNode request;
@@ -210,7 +321,16 @@ public final class StubLlm implements AutoCloseable {
                 respond(exchange, 400, JSON.createObjectNode().put("error", problem).toString(), null);
                 return;
             }
+            if (overLimit) {
+                rateLimited.incrementAndGet();
+                respond(exchange, 429, "{\"error\":\"rate limit: more than " + limit + " requests in the window\"}", "1");
+                return;
+            }
             Fault fault = always != null ? always : faults.poll();
+            if (fault == null && tooManyRate > 0 && chance() < tooManyRate) {
+                tooManyAnswered.incrementAndGet();
+                fault = Fault.tooManyRequests(tooManyRetryAfter);
+            }
             if (fault != null) {
                 if (fault.hangMillis() > 0) {
                     sleep(fault.hangMillis());
@@ -219,11 +339,36 @@ public final class StubLlm implements AutoCloseable {
                 respond(exchange, fault.status(), fault.body(), fault.retryAfter());
                 return;
             }
-            if (latencyMillis > 0) {
-                sleep(latencyMillis);
+            LatencyDistribution drawn = distribution;
+            long latency = drawn != null ? drawn.draw() : latencyMillis;
+            if (latency > 0) {
+                sleep(latency);
             }
             completions.incrementAndGet();
             respond(exchange, 200, completion(new String(raw, StandardCharsets.UTF_8), request), null);
+            answeredNanos.addAndGet(System.nanoTime() - arrived);
+            answered.incrementAndGet();
+        }
+    }
+
+    /** Whether this arrival makes more than the limit in the window that ends with it (it counts, as at a provider). */
+    private boolean overLimit(long arrived) {
+        if (limit <= 0) {
+            return false;
+        }
+        synchronized (window) {
+            while (!window.isEmpty() && arrived - window.peekFirst() >= limitWindowNanos) {
+                window.pollFirst();
+            }
+            window.addLast(arrived);
+            return window.size() > limit;
+        }
+    }
+
+    private double chance() {
+        java.util.Random random = chance;
+        synchronized (random) {
+            return random.nextDouble();
         }
     }
 

@@ -149,6 +149,14 @@ public final class Webhooks {
                 "X-Webhook-Payload-Version", "v2", "X-Idempotency-Key", java.util.UUID.randomUUID().toString());
     }
 
+    /** This many new leads of the demo workspace, each with one inbound message at noon of the day (in the zone). */
+    public void newLeadsWithAMessage(int leads, java.time.LocalDate day, java.time.ZoneId zone) throws IOException, InterruptedException {
+        long at = day.atTime(java.time.LocalTime.NOON).atZone(zone).toEpochSecond();
+        for (int i = 0; i < leads; i++) {
+            kapso(received(Workspaces.DEMO_PHONE_NUMBER_ID, Workspaces.unique("wamid.lead"), Workspaces.newPhone(), "Halo", at));
+        }
+    }
+
     public HttpResponse<String> kapso(ObjectNode body) throws IOException, InterruptedException {
         return kapso(RECEIVED, body.toString().getBytes(StandardCharsets.UTF_8));
     }

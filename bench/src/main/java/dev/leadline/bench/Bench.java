@@ -43,7 +43,16 @@ public final class Bench {
             CatchUpBenchmark.run(Options.integer(o, "messages", smoke ? 300 : 100_000), Options.integer(o, "leads", smoke ? 10 : 1_000),
                     Options.integer(o, "page-size", 100), Options.integer(o, "seconds", smoke ? 1 : 20), !smoke, table);
         }
-        if (which.equals("daily") || which.equals("all") || smoke) {
+        boolean realistic = o.containsKey("realistic");
+        if (which.equals("daily") && realistic || smoke) {
+            // a smoke run's LLM is ten times faster than the realistic one, and its 429s ten times as frequent
+            DailyRunBenchmark.realistic(Options.ints(o.getOrDefault("leads", smoke ? "20" : "10000")),
+                    Options.ints(o.getOrDefault("concurrency", smoke ? "4" : "32")),
+                    new DailyRunBenchmark.RealisticLlm(Options.decimal(o, "median-ms", smoke ? 80 : 800),
+                            Options.decimal(o, "p99-ms", smoke ? 400 : 4_000), Options.decimal(o, "429-rate", smoke ? 0.1 : 0.01),
+                            Options.integer(o, "rpm", 2_400), Options.integer(o, "seed", 1)), table);
+        }
+        if (which.equals("daily") && !realistic || which.equals("all") || smoke) {
             DailyRunBenchmark.run(Options.ints(o.getOrDefault("leads", smoke ? "20" : "1000,10000")),
                     Options.ints(o.getOrDefault("concurrency", smoke ? "4" : "8,32")),
                     Options.integer(o, "latency-ms", 50), Options.integer(o, "runs", 1), smoke ? null : o.get("jfr"), table);

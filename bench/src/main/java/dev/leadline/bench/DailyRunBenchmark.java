@@ -18,8 +18,8 @@ import dev.leadline.support.StubLlm;
 /**
  * The daily run against its concurrency bound: N active leads with 10-30 messages each on one day, the
  * stub LLM answering after a fixed latency; the run's wall time (its record's finished_at - started_at)
- * against the ideal N x latency / concurrency. And a run of many leads in a 256 MiB heap, to show it
- * streams.
+ * against the ideal N x latency / concurrency. The same against a realistic LLM (a latency distribution, 429s,
+ * a rate limit: {@link #realistic}). And a run of many leads in a 256 MiB heap, to show it streams.
  */
 final class DailyRunBenchmark {
 
@@ -39,17 +39,7 @@ final class DailyRunBenchmark {
         for (int leads : leadCounts) {
             for (int concurrency : concurrencies) {
                 try (StubLlm llm = new StubLlm();
-                     ServiceProcess service = ServiceProcess.start("daily-" + leads + "-" + concurrency, Map.of(
-                             "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
-                             "SUMMARIES_PROGRESS_EVERY", "1000",
-                             "LLM_API_KEY", StubLlm.KEY,
-                             "LLM_BASE_URL", llm.baseUrl(),
-                             "LLM_MODEL", StubLlm.MODEL,
-                             "LLM_MAX_REQUESTS_PER_MINUTE", "120000",
-                             // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
-                             "LLM_DAILY_BUDGET_USD", "1000000",
-                             // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
-                             "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of())) {
+                     ServiceProcess service = start("daily-" + leads + "-" + concurrency, llm, concurrency, 120_000)) {
                     llm.latency(latencyMillis);
                     LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
                     // Each measured run has a day of its own (yesterday, the day before, ...), seeded up front;
@@ -67,6 +57,21 @@ final class DailyRunBenchmark {
                 }
             }
         }
+    }
+
+    /** The service of a daily run: summaries at this concurrency by this stub LLM, at most perMinute calls a minute. */
+    private static ServiceProcess start(String name, StubLlm llm, int concurrency, int perMinute) throws Exception {
+        return ServiceProcess.start(name, Map.of(
+                "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
+                "SUMMARIES_PROGRESS_EVERY", "1000",
+                "LLM_API_KEY", StubLlm.KEY,
+                "LLM_BASE_URL", llm.baseUrl(),
+                "LLM_MODEL", StubLlm.MODEL,
+                "LLM_MAX_REQUESTS_PER_MINUTE", String.valueOf(perMinute),
+                // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
+                "LLM_DAILY_BUDGET_USD", "1000000",
+                // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
+                "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of());
     }
 
     /** One day's run: its wall time against the ideal, and its CPU per lead-day (seeding and warm-up excluded). */
@@ -108,6 +113,55 @@ final class DailyRunBenchmark {
                         warm.describe()),
                 "service + stub", String.format("%.2f ms (%d LLM requests on %d connections)", serviceMs + stubMs,
                         llm.completions() - completions, llm.connections()));
+    }
+
+    /**
+     * The LLM as a provider is: a completion's latency drawn from a log-normal distribution of this median and
+     * 99th percentile, a share of requests answered 429 with Retry-After 1 s at once, and its rate limit per
+     * minute (a sliding window), a 429 past it; seeded, so a run is reproducible.
+     */
+    record RealisticLlm(double medianMillis, double p99Millis, double tooManyRate, int perMinute, long seed) {
+        String describe() {
+            return String.format("log-normal median %.0f ms, p99 %.0f ms; %.0f%% 429 Retry-After 1 s; limit %,d/min",
+                    medianMillis, p99Millis, tooManyRate * 100, perMinute);
+        }
+    }
+
+    /**
+     * The daily run against the realistic LLM, the service's llm.max-requests-per-minute set to the provider's
+     * limit: its wall time against N x the stub's measured mean latency of answered calls / concurrency, and the
+     * most requests the stub saw in any 60 s window against the limit. No JIT warm-up: its load would spend the
+     * rate limit, and a run of 800 ms calls is the LLM's time, not the service's.
+     */
+    static void realistic(List<Integer> leadCounts, List<Integer> concurrencies, RealisticLlm shape, Table table) throws Exception {
+        for (int leads : leadCounts) {
+            for (int concurrency : concurrencies) {
+                try (StubLlm llm = new StubLlm();
+                     ServiceProcess service = start("daily-realistic-" + leads + "-" + concurrency, llm, concurrency, shape.perMinute())) {
+                    llm.latency(StubLlm.LatencyDistribution.logNormal(shape.medianMillis(), shape.p99Millis(), shape.seed()));
+                    llm.tooManyRequests(shape.tooManyRate(), "1", shape.seed());
+                    llm.rateLimit(shape.perMinute(), 60_000);
+                    LocalDate day = LocalDate.now(JAKARTA).minusDays(1);
+                    seed(service, leads, day, 0);
+                    JsonNode run = runDay(service, day, false);
+                    double seconds = run.get("wallMillis").asLong() / 1000.0;
+                    double mean = llm.meanAnsweredMillis();
+                    double ideal = leads * mean / concurrency / 1000.0;
+                    String workload = String.format("daily run, %,d leads, concurrency %d, realistic LLM (%s)", leads, concurrency, shape.describe());
+                    table.add(workload,
+                            String.format("%.2f s wall (%d notes, %d failed; %,d requests: %d answered 429 by chance, %d refused for the limit)",
+                                    seconds, run.get("notesWritten").asInt(), run.get("failed").asInt(), llm.requestTimes().size(),
+                                    llm.tooManyAnswered(), llm.rateLimited()),
+                            String.format("%.2f s ideal (N x %.0f ms measured mean / %d)", ideal, mean, concurrency),
+                            String.format("%.3f%s", seconds / ideal, leads == 10_000 && concurrency == 32 ? " (target <= 1.15)" : ""));
+                    int most = llm.maxInAnyWindow(60_000);
+                    table.add(workload + ": requests per minute",
+                            String.format("at most %,d in any 60 s window", most),
+                            String.format("%,d per minute", shape.perMinute()),
+                            String.format("%.3f (limit <= 1)", most / (double) shape.perMinute()));
+                }
+            }
+        }
     }
 
     /** Many leads, offline summariser, -Xmx256m: the run must stream; peak heap sampled with jstat. */

@@ -11,15 +11,21 @@ final class Options {
     private Options() {
     }
 
+    /** "--name value" pairs; a "--name" followed by another option or nothing is a flag, "true". */
     static Map<String, String> parse(String[] args) {
         Map<String, String> options = new HashMap<>();
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
                 throw new IllegalArgumentException("expected --name value, got " + args[i]);
             }
-            options.put(args[i].substring(2), args[i + 1]);
+            boolean flag = i + 1 == args.length || args[i + 1].startsWith("--");
+            options.put(args[i].substring(2), flag ? "true" : args[++i]);
         }
         return options;
+    }
+
+    static double decimal(Map<String, String> options, String name, double fallback) {
+        return options.containsKey(name) ? Double.parseDouble(options.get(name)) : fallback;
     }
 
     static int integer(Map<String, String> options, String name, int fallback) {
