@@ -107,7 +107,7 @@ public final class Database extends ServiceSupport {
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
         intakePool = new HikariDataSource(poolConfig("leadline-intake", url, settings.intakePoolSize(),
-                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), true));
+                settings.intakeConnectionTimeout(), settings.intakeStatementTimeout(), settings.lockTimeout(), false));
 
         // The daily run's lead-day statements: the main pool's timeouts, PostgreSQL's cached plans.
         summaryPool = new HikariDataSource(poolConfig("leadline-summary", url, settings.summaryPoolSize(),
@@ -146,8 +146,9 @@ public final class Database extends ServiceSupport {
         // Plans are made for the actual values: the API's optional filters are "IS NULL OR ..." clauses,
         // which a generic plan could only serve with a scan. Not on the daily run's lead-day connections:
         // their five statements are key lookups and upserts, and planning them afresh on every call was
-        // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (BENCHMARKS.md §7). The same
-        // change measured nothing on the intake's connections, which keep custom plans.
+        // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (BENCHMARKS.md §7). Nor on the intake's:
+        // its store functions and the outbox and inbox triggers run dozens of key lookups and upserts per
+        // message, and planning each afresh was a third of PostgreSQL's CPU per message (BENCHMARKS.md §11.4).
         config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
                 + "; SET lock_timeout = " + lockTimeout.toMillis()
                 + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
