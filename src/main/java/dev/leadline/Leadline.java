@@ -8,6 +8,7 @@ import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
+import dev.leadline.intake.IntakeConfiguration;
 import dev.leadline.observe.Meters;
 import dev.leadline.summary.SummaryConfiguration;
 import dev.leadline.web.ListeningPorts;
@@ -76,6 +77,7 @@ public final class Leadline {
         // Instances, not classes: camel-main post-processes a configuration given as a class twice, which made
         // every bean of it twice.
         main.configure().addConfiguration(new LeadlineConfiguration());
+        main.configure().addConfiguration(new IntakeConfiguration());
         main.configure().addConfiguration(new CatchUpConfiguration());
         main.configure().addConfiguration(new EventsConfiguration());
         main.configure().addConfiguration(new KafkaRelayConfiguration());

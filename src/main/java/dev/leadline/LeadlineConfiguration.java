@@ -21,14 +21,7 @@ import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
 import dev.leadline.db.DemoWorkspace;
 import dev.leadline.db.InterruptedRunRecords;
-import dev.leadline.intake.IdentityChanges;
-import dev.leadline.intake.IntakeTally;
-import dev.leadline.intake.IntakeTriage;
-import dev.leadline.intake.KapsoEvents;
-import dev.leadline.intake.MetaEvents;
 import dev.leadline.intake.PhoneCanonicalizer;
-import dev.leadline.intake.WebhookJson;
-import dev.leadline.intake.WebhookSignature;
 import dev.leadline.observe.DatabaseHealthCheck;
 import dev.leadline.observe.IntakeFreshness;
 import dev.leadline.observe.LogFormat;
@@ -221,46 +214,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
         return new RequestGuard(maxBodyBytes);
     }
 
-    @BindToRegistry("webhookJson")
-    public WebhookJson webhookJson(@PropertyInject("webhook.max-json-depth") int maxDepth) {
-        return new WebhookJson(maxDepth);
-    }
-
-    @BindToRegistry("webhookSignature")
-    public WebhookSignature webhookSignature(@PropertyInject(value = "webhook.fallback-secret", defaultValue = "") String fallbackSecret,
-                                             @BeanInject("authAttempts") AuthAttempts attempts) {
-        return new WebhookSignature(fallbackSecret, attempts);
-    }
-
-    @BindToRegistry("kapsoEvents")
-    public KapsoEvents kapsoEvents(@PropertyInject("webhook.max-batch-items") int maxBatchItems) {
-        return new KapsoEvents(maxBatchItems);
-    }
-
-    @BindToRegistry("metaEvents")
-    public MetaEvents metaEvents(@PropertyInject(value = "meta.verify-token", defaultValue = "") String verifyToken,
-                                 @PropertyInject("webhook.max-batch-items") int maxBatchItems) {
-        return new MetaEvents(verifyToken, maxBatchItems);
-    }
-
-    @BindToRegistry("intakeTriage")
-    public IntakeTriage intakeTriage(@PropertyInject("intake.max-text-chars") int maxTextChars) {
-        return new IntakeTriage(new PhoneCanonicalizer(), maxTextChars);
-    }
-
-    @BindToRegistry("identityChanges")
-    public IdentityChanges identityChanges() {
-        return new IdentityChanges();
-    }
-
     @BindToRegistry("logSafe")
     public LogSafe logSafe() {
         return new LogSafe();
-    }
-
-    @BindToRegistry("intakeTally")
-    public IntakeTally intakeTally() {
-        return new IntakeTally();
     }
 
     @BindToRegistry("authAttempts")

@@ -28,7 +28,7 @@ public final class FirstResponseWatch extends PeriodicReading {
     private volatile double totalSeconds;
 
     public FirstResponseWatch(CamelContext context, DataSource dataSource, MeterRegistry registry, Duration period) {
-        super(context, dataSource, "/sql/api/first-response-buckets.sql", "firstResponseWatch", period);
+        super(context, dataSource, "sql/api/first-response-buckets.sql", "firstResponseWatch", period);
         this.registry = registry;
         FunctionCounter.builder("leadline.first.response.answered", this, self -> self.buckets.getOrDefault("+Inf", 0L))
                 .description("Waits for an answer that were answered (each lead's first answer of its day)").register(registry);

@@ -41,6 +41,7 @@ import dev.leadline.api.InboxConfiguration;
 import dev.leadline.catchup.CatchUpConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
+import dev.leadline.intake.IntakeConfiguration;
 import dev.leadline.summary.SummaryConfiguration;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.catalog.CamelCatalog;
@@ -87,7 +88,7 @@ public final class RouteCheck {
     }
 
     /** The beans the routes call by name: the configurations' @BindToRegistry methods, name to type. */
-    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, InboxConfiguration.class,
+    private final Map<String, Class<?>> beans = beans(LeadlineConfiguration.class, IntakeConfiguration.class, InboxConfiguration.class,
             CatchUpConfiguration.class, KafkaRelayConfiguration.class, HubSpotExampleConfiguration.class,
             SummaryConfiguration.class);
 

@@ -1,9 +1,5 @@
 package dev.leadline.db;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -40,7 +36,7 @@ public final class InterruptedRunRecords extends ServiceSupport {
     public InterruptedRunRecords(DataSource dataSource, String runs, String statement, Supplier<Set<Long>> open) {
         this.dataSource = dataSource;
         this.runs = runs;
-        this.statement = read(statement);
+        this.statement = SqlFile.read(statement);
         this.open = open;
     }
 
@@ -55,17 +51,6 @@ public final class InterruptedRunRecords extends ServiceSupport {
             LOG.warn("Stopping during {} {}: {} marked interrupted", runs, ids, ps.executeUpdate());
         } catch (SQLException e) {
             LOG.warn("Could not mark {} {} interrupted: {}", runs, ids, e.getMessage());
-        }
-    }
-
-    private static String read(String resource) {
-        try (InputStream in = InterruptedRunRecords.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no " + resource + " on the classpath");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

@@ -35,7 +35,7 @@ public final class OutboxWatch extends PeriodicReading {
     private volatile Map<String, State> states = Map.of();
 
     public OutboxWatch(CamelContext context, DataSource dataSource, MeterRegistry registry, Duration period, Clock clock) {
-        super(context, dataSource, "/sql/events/outbox-state.sql", "outboxWatch", period);
+        super(context, dataSource, "sql/events/outbox-state.sql", "outboxWatch", period);
         this.clock = clock;
         for (String kind : KINDS) {
             Gauge.builder("leadline.events.backlog", this, self -> self.backlog(kind))

@@ -29,7 +29,7 @@ public final class IntakeFreshness extends PeriodicReading {
     private final Map<Long, Instant> newest = new ConcurrentHashMap<>();
 
     public IntakeFreshness(CamelContext context, DataSource dataSource, MeterRegistry registry, Duration period, Clock clock) {
-        super(context, dataSource, "/sql/observe/newest-message-per-workspace.sql", "intakeFreshness", period);
+        super(context, dataSource, "sql/observe/newest-message-per-workspace.sql", "intakeFreshness", period);
         this.registry = registry;
         this.clock = clock;
     }

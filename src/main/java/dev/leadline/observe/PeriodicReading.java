@@ -1,8 +1,5 @@
 package dev.leadline.observe;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.leadline.db.SqlFile;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -47,10 +45,8 @@ public abstract class PeriodicReading extends ServiceSupport {
     protected abstract void read(ResultSet rows) throws SQLException;
 
     @Override
-    protected void doStart() throws IOException {
-        try (InputStream in = PeriodicReading.class.getResourceAsStream(statement)) {
-            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+    protected void doStart() {
+        sql = SqlFile.read(statement);
         scheduler = context.getExecutorServiceManager().newSingleThreadScheduledExecutor(this, threadName);
         scheduler.scheduleWithFixedDelay(this::refresh, 0, period.toMillis(), TimeUnit.MILLISECONDS);
     }
