@@ -20,12 +20,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
 
 import dev.leadline.db.SqlFile;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -72,6 +74,7 @@ public final class MessageGroupCommit extends ServiceSupport {
     private final int writers;
     private final Duration answerWithin;
     private final DistributionSummary groupSizes;
+    private final AtomicInteger waiting = new AtomicInteger();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final String statement = SqlFile.read(STATEMENT);
     private ExecutorService writerThreads;
@@ -95,6 +98,9 @@ public final class MessageGroupCommit extends ServiceSupport {
         // leadline_intake_group_commit_messages: messages per committed group
         this.groupSizes = DistributionSummary.builder("leadline.intake.group.commit.messages")
                 .description("Messages stored per group commit").register(meters);
+        // leadline_intake_group_commit_waiting: messages whose deliveries wait for their group's commit
+        Gauge.builder("leadline.intake.group.commit.waiting", waiting, AtomicInteger::get)
+                .description("Messages waiting for their group commit").register(meters);
     }
 
     /**
@@ -106,6 +112,7 @@ public final class MessageGroupCommit extends ServiceSupport {
             throw new SQLTransientConnectionException("intake is stopping", "57P01");
         }
         Pending pending = new Pending(item, new CompletableFuture<>());
+        waiting.incrementAndGet();
         queue.add(pending);
         try {
             return pending.outcome().get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
@@ -116,6 +123,8 @@ public final class MessageGroupCommit extends ServiceSupport {
                 throw sql;
             }
             throw new IllegalStateException("group commit failed", e.getCause());
+        } finally {
+            waiting.decrementAndGet();
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.leadline.observe.Meters;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.StubKapso;
 import dev.leadline.support.WebhookReceiver;
@@ -341,8 +342,8 @@ class PrivacyTest {
         List<Future<JsonNode>> senders = new ArrayList<>();
         Future<HttpResponse<String>> erasing;
         // The erasure is held inside its transaction (it waits for the lead's note, which this connection locks)
-        // after it took the lead's row lock: the customer's messages sent meanwhile wait for that lock, as the
-        // intake's store takes it, and go on only once the erasure has committed.
+        // after it took the lead's row lock: the customer's messages sent meanwhile wait for that lock (their group
+        // does, as the intake's store takes it), and go on only once the erasure has committed.
         try (Connection holder = app.dataSource().getConnection()) {
             holder.setAutoCommit(false);
             try (PreparedStatement lock = holder.prepareStatement("SELECT id FROM note WHERE lead_id = ? FOR UPDATE")) {
@@ -361,7 +362,10 @@ class PrivacyTest {
                             before + 100 + sender);
                 }));
             }
-            await("the customer's messages waiting for the lead", () -> waitingOnALock("intake_store_message(") == 4);
+            // Group commit: the four wait for their group's commit, and a group waits for the lead's lock.
+            await("the customer's messages waiting for the lead", () -> Meters.of(app.context())
+                    .get("leadline.intake.group.commit.waiting").gauge().value() == 4
+                    && waitingOnALock("intake_store_messages(") >= 1);
             holder.commit();
         }
         HttpResponse<String> erased = erasing.get();
