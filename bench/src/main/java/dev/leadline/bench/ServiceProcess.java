@@ -51,6 +51,7 @@ public final class ServiceProcess implements AutoCloseable {
     private final Process process;
     private final Main main;
     private final int port;
+    private final int managementPort;
     private final int dbPort;
     private final String dbName;
     private final long startupMillis;
@@ -58,11 +59,12 @@ public final class ServiceProcess implements AutoCloseable {
     private final Path log;
     private final Path dataDir;
 
-    private ServiceProcess(Process process, Main main, int port, int dbPort, String dbName, long startupMillis, String jdbcUrl,
+    private ServiceProcess(Process process, Main main, int port, int managementPort, int dbPort, String dbName, long startupMillis, String jdbcUrl,
                            Path log, Path dataDir) {
         this.process = process;
         this.main = main;
         this.port = port;
+        this.managementPort = managementPort;
         this.dbPort = dbPort;
         this.dbName = dbName;
         this.startupMillis = startupMillis;
@@ -112,7 +114,8 @@ public final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         Map<String, String> environment = new HashMap<>();
         environment.put("HTTP_PORT", String.valueOf(port));
-        environment.put("MANAGEMENT_PORT", String.valueOf(freePort()));
+        int managementPort = freePort();
+        environment.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         environment.put("SUMMARIES_ENABLED", "false");
         String external = System.getenv("BENCH_DB_URL");
         String jdbcUrl;
@@ -177,7 +180,7 @@ public final class ServiceProcess implements AutoCloseable {
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     long startup = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched);
-                    return new ServiceProcess(process, main, port, dbPort, dbName, startup, jdbcUrl, log, dataDir);
+                    return new ServiceProcess(process, main, port, managementPort, dbPort, dbName, startup, jdbcUrl, log, dataDir);
                 }
             } catch (IOException notYet) {
                 // not listening yet
@@ -226,6 +229,26 @@ public final class ServiceProcess implements AutoCloseable {
 
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
+    }
+
+    /**
+     * A value of the service's Prometheus metrics (/observe/metrics), by its full name with labels as printed, e.g.
+     * {@code leadline_intake_group_commit_messages_count}; NaN when it is not there.
+     */
+    public double metric(String name) throws InterruptedException {
+        HttpResponse<String> metrics;
+        try {
+            metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                    + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+        for (String line : metrics.body().split("\n")) {
+            if (line.startsWith(name + " ")) {
+                return Double.parseDouble(line.substring(name.length() + 1).trim());
+            }
+        }
+        return Double.NaN;
     }
 
     public long startupMillis() {
