@@ -16,7 +16,8 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: the service is ready while PostgreSQL answers {@code SELECT 1} on the main pool within the
- * timeout, and not before the start has migrated the schema (it says so while the start waits for the database). Never liveness: a database outage is not cured by restarting the service. The answer names no
+ * timeout, and not before the start has migrated the schema (it says so while the start waits for the
+ * database). Never liveness: a database outage is not cured by restarting the service. The answer names no
  * URL, user or exception (the management endpoint would print an attached error, with its stack trace on
  * request), only that the database did not answer.
  */
