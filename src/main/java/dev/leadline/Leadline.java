@@ -5,6 +5,7 @@ import java.nio.file.Path;
 
 import dev.leadline.api.InboxConfiguration;
 import dev.leadline.catchup.CatchUpConfiguration;
+import dev.leadline.db.DatabaseWait;
 import dev.leadline.events.EventsConfiguration;
 import dev.leadline.events.kafka.KafkaRelayConfiguration;
 import dev.leadline.examples.HubSpotExampleConfiguration;
@@ -33,12 +34,14 @@ public final class Leadline {
         } catch (Exception e) {
             // A start that fails part way leaves non-daemon threads (Vert.x, Quartz) and the embedded
             // PostgreSQL running: stop what was started, and exit non-zero instead of hanging.
-            if (e instanceof ListeningPorts.PortTaken) {
+            if (e instanceof ListeningPorts.PortTaken || e instanceof DatabaseWait.DatabaseUnreachable) {
                 LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage());
             } else {
                 LoggerFactory.getLogger(Leadline.class).error("leadline failed to start: {}", e.getMessage(), e);
             }
             main.stop();
+            // camel-main's JVM shutdown hook takes every exit for a SIGTERM and would say so: the run is over.
+            main.getShutdownStrategy().shutdown();
             System.exit(1);
         }
     }

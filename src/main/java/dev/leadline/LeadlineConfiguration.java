@@ -23,6 +23,7 @@ import dev.leadline.db.DemoWorkspace;
 import dev.leadline.db.InterruptedRunRecords;
 import dev.leadline.intake.PhoneCanonicalizer;
 import dev.leadline.observe.DatabaseHealthCheck;
+import dev.leadline.observe.HealthDuringStart;
 import dev.leadline.observe.IntakeFreshness;
 import dev.leadline.observe.LogFormat;
 import dev.leadline.observe.Meters;
@@ -83,6 +84,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @PropertyInject("db.intake-statement-timeout-ms") long intakeStatementTimeoutMillis;
     @PropertyInject("db.lock-timeout-ms") long lockTimeoutMillis;
     @PropertyInject("db.streaming-statement-timeout-ms") long streamingStatementTimeoutMillis;
+    @PropertyInject("db.start-wait-seconds") long startWaitSeconds;
     @PropertyInject(value = "db.embedded.data-dir", defaultValue = "") String embeddedDataDir;
     @PropertyInject("db.embedded.port") int embeddedPort;
     @PropertyInject("db.embedded.durable") boolean embeddedDurable;
@@ -133,9 +135,22 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 Duration.ofMillis(intakeStatementTimeoutMillis),
                 Duration.ofMillis(lockTimeoutMillis),
                 Duration.ofMillis(streamingStatementTimeoutMillis),
+                Duration.ofSeconds(startWaitSeconds),
                 embeddedDataDir.trim(), embeddedPort, embeddedDurable);
         Database database = new Database(settings);
         database.setMeterRegistry(meters);
+
+        // Readiness follows the database, and is DOWN while the start waits for it (the management port
+        // answers from now on, not only once the context starts).
+        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(database, Duration.ofMillis(healthDatabaseTimeoutMillis));
+        context.getRegistry().bind("databaseHealthCheck", databaseHealth);
+        HealthCheckRegistry health = HealthCheckRegistry.get(context);
+        if (health != null) {
+            health.register(databaseHealth);
+        }
+        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> databaseHealth.close())));
+        HealthDuringStart.serve(context);
+
         database.start();
         // Stopped with the context, after the routes: the pool and the embedded server close with the app.
         context.addService(database, true, true);
@@ -146,14 +161,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.getRegistry().bind("summaryDataSource", database.summaryDataSource());
         context.getRegistry().bind("database", database);
 
-        // Readiness follows the database; the newest message age per workspace is the "intake stalled" gauge.
-        DatabaseHealthCheck databaseHealth = new DatabaseHealthCheck(dataSource, Duration.ofMillis(healthDatabaseTimeoutMillis));
-        context.getRegistry().bind("databaseHealthCheck", databaseHealth);
-        HealthCheckRegistry health = HealthCheckRegistry.get(context);
-        if (health != null) {
-            health.register(databaseHealth);
-        }
-        context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopped(c -> databaseHealth.close())));
+        // The newest message age per workspace is the "intake stalled" gauge.
         context.addService(new IntakeFreshness(context, dataSource, meters,
                 Duration.ofSeconds(intakeAgeRefreshSeconds), Clock.systemUTC()), true, true);
 

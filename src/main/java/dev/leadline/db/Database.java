@@ -3,7 +3,10 @@ package dev.leadline.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.Properties;
 
 import javax.sql.DataSource;
 
@@ -14,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.support.service.ServiceSupport;
 import org.flywaydb.core.Flyway;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class Database extends ServiceSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    private static final Duration LOGIN_WAIT = Duration.ofSeconds(10);
 
     private final DatabaseSettings settings;
     private EmbeddedPostgres embedded;
@@ -89,7 +95,7 @@ public final class Database extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() throws IOException {
+    protected void doStart() throws IOException, SQLException, InterruptedException {
         String url;
         if (isEmbedded()) {
             embedded = startEmbedded();
@@ -98,11 +104,19 @@ public final class Database extends ServiceSupport {
             url = settings.url();
             LOG.info("Using external PostgreSQL at {}", url.replaceAll("password=[^&]*", "password=***"));
         }
-        // Flyway, the API, admin and the summary runs' records: their rare lock waits are bounded by the
-        // statement timeout (a migration must be able to wait for its table lock).
-        pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
-                settings.statementTimeout(), Duration.ZERO, true));
-        Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        // The schema first, waiting for a database that is not up yet: a login straight from the driver, then
+        // the pool and the migration. No pool before the first login, so a start that gives up leaves no pool
+        // still trying to connect.
+        new DatabaseWait(url, settings.startWait()).until(() -> {
+            login(url);
+            if (pool == null) {
+                // Flyway, the API, admin and the summary runs' records: their rare lock waits are bounded by the
+                // statement timeout (a migration must be able to wait for its table lock).
+                pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
+                        settings.statementTimeout(), Duration.ZERO, true));
+            }
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        });
 
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
@@ -119,6 +133,24 @@ public final class Database extends ServiceSupport {
         streaming.setAutoCommit(false);
         streaming.setReadOnly(true);
         streamingPool = new HikariDataSource(streaming);
+    }
+
+    /**
+     * Opens one connection straight from the driver and closes it: PostgreSQL takes a login now. The login may
+     * take longer than a pool's connection timeout (a server busy starting), up to LOGIN_WAIT.
+     */
+    private void login(String url) throws SQLException {
+        Properties properties = new Properties();
+        if (!isEmbedded()) {
+            PGProperty.USER.set(properties, settings.user());
+            PGProperty.PASSWORD.set(properties, settings.password());
+        }
+        PGProperty.LOGIN_TIMEOUT.set(properties, (int) LOGIN_WAIT.toSeconds());
+        try (Connection connection = new Driver().connect(url, properties)) {
+            if (connection == null) {
+                throw new IllegalArgumentException("db.url is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+            }
+        }
     }
 
     /**
@@ -154,7 +186,8 @@ public final class Database extends ServiceSupport {
                 + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
-        // Start even when the database is down; requests then get 503 until it is back.
+        // A pool never fails for a database that is down: the start waits for it (DatabaseWait, within
+        // db.start-wait-seconds), and once started, requests get 503 while it is down, until it is back.
         config.setInitializationFailTimeout(-1);
         return config;
     }

@@ -17,6 +17,7 @@ public record DatabaseSettings(
         Duration intakeStatementTimeout,
         Duration lockTimeout,
         Duration streamingStatementTimeout,
+        Duration startWait,
         String embeddedDataDir,
         int embeddedPort,
         boolean embeddedDurable) {

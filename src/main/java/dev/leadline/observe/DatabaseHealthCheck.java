@@ -10,20 +10,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import javax.sql.DataSource;
-
+import dev.leadline.db.Database;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Readiness: the service is ready while PostgreSQL answers {@code SELECT 1} on the main pool within the
- * timeout. Never liveness: a database outage is not cured by restarting the service. The answer names no
+ * timeout, and not before the start has migrated the schema (it says so while the start waits for the
+ * database). Never liveness: a database outage is not cured by restarting the service. The answer names no
  * URL, user or exception (the management endpoint would print an attached error, with its stack trace on
  * request), only that the database did not answer.
  */
 public final class DatabaseHealthCheck extends AbstractHealthCheck {
 
-    private final DataSource dataSource;
+    private final Database database;
     private final Duration timeout;
     // One probe at a time: a probe still waiting on a dead server is waited on again, not stacked.
     private final ExecutorService prober = Executors.newSingleThreadExecutor(r -> {
@@ -33,9 +33,9 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
     });
     private CompletableFuture<Void> probe;
 
-    public DatabaseHealthCheck(DataSource dataSource, Duration timeout) {
+    public DatabaseHealthCheck(Database database, Duration timeout) {
         super("leadline", "database");
-        this.dataSource = dataSource;
+        this.database = database;
         this.timeout = timeout;
     }
 
@@ -46,6 +46,10 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (database.isStarting()) {
+            builder.down().message("the service is starting: waiting for the database to migrate the schema");
+            return;
+        }
         CompletableFuture<Void> current;
         synchronized (this) {
             if (probe == null || probe.isDone()) {
@@ -67,7 +71,7 @@ public final class DatabaseHealthCheck extends AbstractHealthCheck {
     }
 
     private void selectOne() {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database.dataSource().getConnection(); Statement s = c.createStatement()) {
             s.setQueryTimeout((int) Math.max(1, timeout.toSeconds()));
             s.execute("SELECT 1");
         } catch (Exception e) {

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -19,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,6 +28,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.support.LeadlineApp;
+import dev.leadline.support.ServiceJvm;
 import dev.leadline.support.TestPorts;
 import dev.leadline.support.Webhooks;
 import dev.leadline.support.Workspaces;
@@ -61,10 +60,7 @@ class WorkingDirectoryTest {
         Path workingDir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "empty-working-dir");
         Path log = workingDir.resolveSibling(workingDir.getFileName() + ".log");
         int port = TestPorts.next();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", mainClasspath(), "dev.leadline.Leadline");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workingDir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder = ServiceJvm.builder(workingDir, log);
         Map<String, String> env = builder.environment();
         env.put("HTTP_PORT", String.valueOf(port));
         env.put("MANAGEMENT_PORT", String.valueOf(TestPorts.next()));
@@ -121,9 +117,7 @@ class WorkingDirectoryTest {
             Path log = workingDir.resolveSibling(workingDir.getFileName() + ".log");
             try (ServerSocket other = new ServerSocket()) {
                 other.bind(new InetSocketAddress(taken.equals("HTTP_PORT") ? "0.0.0.0" : "127.0.0.1", 0));
-                ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-cp", mainClasspath(), "dev.leadline.Leadline").directory(workingDir.toFile())
-                        .redirectErrorStream(true).redirectOutput(log.toFile());
+                ProcessBuilder builder = ServiceJvm.builder(workingDir, log);
                 builder.environment().put("HTTP_PORT", String.valueOf(TestPorts.next()));
                 builder.environment().put("MANAGEMENT_PORT", String.valueOf(TestPorts.next()));
                 builder.environment().put(taken, String.valueOf(other.getLocalPort()));
@@ -195,20 +189,6 @@ class WorkingDirectoryTest {
         assertEquals(200, stored.statusCode(), stored.body());
         JsonNode counts = JSON.readTree(stored.body());
         assertEquals(1, counts.get("stored").asInt(), stored.body());
-    }
-
-    /** The service's runtime classpath (its classes, the packaged routes and settings, its libraries): no test classes. */
-    private static String mainClasspath() {
-        String classpath = System.getProperty("java.class.path");
-        List<String> entries = new ArrayList<>();
-        for (String entry : classpath.split(File.pathSeparator)) {
-            if (!entry.endsWith("test-classes") && !entry.endsWith("test-classes" + File.separator)) {
-                entries.add(entry);
-            }
-        }
-        assertTrue(entries.stream().anyMatch(e -> e.endsWith("classes") || e.endsWith("classes" + File.separator)),
-                "the main classes are not on " + classpath);
-        return String.join(File.pathSeparator, entries);
     }
 
     private static String awaitLogLine(Path log, String text) throws Exception {
