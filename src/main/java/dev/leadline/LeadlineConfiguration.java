@@ -31,6 +31,7 @@ import dev.leadline.outbound.RetryAfterDelay;
 import dev.leadline.page.WebPage;
 import dev.leadline.summary.SummaryRunTally;
 import dev.leadline.web.AuthAttempts;
+import dev.leadline.web.ClientAddress;
 import dev.leadline.web.ErrorResponses;
 import dev.leadline.web.HttpEdge;
 import dev.leadline.web.JsonRequests;
@@ -232,6 +233,11 @@ public class LeadlineConfiguration implements CamelConfiguration {
                                      @PropertyInject("auth.failure-window-seconds") int windowSeconds,
                                      @PropertyInject("auth.tracked-addresses") int trackedAddresses) {
         return new AuthAttempts(maxFailures, windowSeconds, trackedAddresses);
+    }
+
+    @BindToRegistry("clientAddress")
+    public ClientAddress clientAddress(@PropertyInject(value = "http.trusted-proxies", defaultValue = "") String trustedProxies) {
+        return new ClientAddress(trustedProxies);
     }
 
     @BindToRegistry("apiTokens")

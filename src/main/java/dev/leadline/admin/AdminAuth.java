@@ -32,13 +32,13 @@ public final class AdminAuth {
         this.adminTokenHash = ApiTokens.sha256(token);
     }
 
-    public void require(String authorization, Object remoteAddress) {
+    public void require(String authorization, String clientAddress) {
         if (adminTokenHash == null) {
             throw ApiException.notFound("the admin API is off: set admin.token (ADMIN_TOKEN) to turn it on");
         }
         byte[] presented = ApiTokens.presentedHash(authorization);
         if (!MessageDigest.isEqual(adminTokenHash, presented)) {
-            attempts.recordFailure(remoteAddress, "wrong admin token");
+            attempts.recordFailure(clientAddress, "wrong admin token");
             throw ApiException.unauthorized("the admin API needs 'Authorization: Bearer <admin.token>'");
         }
     }

@@ -34,9 +34,9 @@ public final class ApiTokens {
     }
 
     /** The token's workspace, or 401, counted as a failed authentication of the client's address. */
-    public void requireWorkspace(Map<String, Object> workspace, Object remoteAddress) {
+    public void requireWorkspace(Map<String, Object> workspace, String clientAddress) {
         if (workspace == null) {
-            attempts.recordFailure(remoteAddress, "unknown or revoked API token");
+            attempts.recordFailure(clientAddress, "unknown or revoked API token");
             throw ApiException.unauthorized("the API token is unknown or revoked");
         }
     }

@@ -55,12 +55,12 @@ public final class WebhookSignature {
      *
      * @param workspaces    the workspaces that own a number the delivery names (sql/intake/workspaces-by-phone-number-ids.sql)
      * @param numbers       MetaEvents.deliveryNumbers: the numbers named ("named")
-     * @param remoteAddress the sender's address, whose failures are counted
+     * @param clientAddress the sender's address (ClientAddress), whose failures are counted
      * @return {verified: {phoneNumberId: workspace}, named: {phoneNumberId: workspace}, fallback: the fallback secret verified it}
      */
     public Map<String, Object> verifyMetaAmong(byte[] rawBody, String header, List<Map<String, Object>> workspaces,
-                                               Map<String, Object> numbers, Object remoteAddress) {
-        return verifyAmong("X-Hub-Signature-256", META_MISMATCH, rawBody, header, workspaces, numbers, remoteAddress);
+                                               Map<String, Object> numbers, String clientAddress) {
+        return verifyAmong("X-Hub-Signature-256", META_MISMATCH, rawBody, header, workspaces, numbers, clientAddress);
     }
 
     /**
@@ -71,14 +71,14 @@ public final class WebhookSignature {
      */
     public Map<String, Object> verifyMetaShapedAmong(String headerName, byte[] rawBody, String header,
                                                      List<Map<String, Object>> workspaces, Map<String, Object> numbers,
-                                                     Object remoteAddress) {
+                                                     String clientAddress) {
         return verifyAmong(headerName, headerName + " does not match: sign the body with the webhook secret of the "
-                + "workspace of its phone_number_id", rawBody, header, workspaces, numbers, remoteAddress);
+                + "workspace of its phone_number_id", rawBody, header, workspaces, numbers, clientAddress);
     }
 
     private Map<String, Object> verifyAmong(String headerName, String mismatch, byte[] rawBody, String header,
                                             List<Map<String, Object>> workspaces, Map<String, Object> numbers,
-                                            Object remoteAddress) {
+                                            String clientAddress) {
         if (header == null || !header.startsWith(META_PREFIX) || !HEX_SHA256.matcher(header.substring(META_PREFIX.length())).matches()) {
             throw ApiException.unauthorized(headerName + " must be 'sha256=<hex HMAC-SHA256 of the body>'");
         }
@@ -101,8 +101,8 @@ public final class WebhookSignature {
             List<String> numbersNamed = numbers == null || numbers.get("named") == null ? List.of() : (List<String>) numbers.get("named");
             // Checked only after the signature failed: a rightly signed delivery from an address that failed
             // before (Meta's are shared by every tenant) is never refused.
-            attempts.requireAllowed(remoteAddress);
-            attempts.recordFailure(remoteAddress, "a Meta-shaped webhook whose " + headerName + " no secret verifies ("
+            attempts.requireAllowed(clientAddress);
+            attempts.recordFailure(clientAddress, "a Meta-shaped webhook whose " + headerName + " no secret verifies ("
                     + numbersNamed.size() + " phone_number_id(s) named, " + named.size() + " of them a workspace's; "
                     + (fallbackSecret.isEmpty() ? "no" : "a") + " fallback secret)");
             throw ApiException.unauthorized(mismatch);

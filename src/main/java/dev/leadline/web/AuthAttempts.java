@@ -5,12 +5,12 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
-import io.vertx.core.net.SocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Failed authentications per client address, so that tokens can't be guessed at network speed: after
+ * Failed authentications per client address ({@link ClientAddress}: behind a trusted proxy, the client's,
+ * not the proxy's), so that tokens can't be guessed at network speed: after
  * {@code auth.max-failures} wrong tokens within {@code auth.failure-window-seconds}, the address gets 429
  * with Retry-After on every authenticated call until its window ends, without its token being checked
  * (else a right guess would still show). Only presented-but-wrong tokens count; a missing one is no guess.
@@ -48,8 +48,7 @@ public final class AuthAttempts {
     }
 
     /** 429 when the address has used up its failures for the current window. */
-    public void requireAllowed(Object remoteAddress) {
-        String address = clientAddress(remoteAddress);
+    public void requireAllowed(String address) {
         long now = clock.getAsLong();
         long retryAfterNanos;
         synchronized (windows) {
@@ -66,8 +65,7 @@ public final class AuthAttempts {
     }
 
     /** Counts a wrong token (or webhook signature) and logs it, without the token. */
-    public void recordFailure(Object remoteAddress, String what) {
-        String address = clientAddress(remoteAddress);
+    public void recordFailure(String address, String what) {
         long now = clock.getAsLong();
         int failures;
         synchronized (windows) {
@@ -79,14 +77,6 @@ public final class AuthAttempts {
             failures = ++w.failures;
         }
         LOG.warn("Failed authentication from {}: {} ({} of {} allowed in the window)", address, what, failures, maxFailures);
-    }
-
-    /** The client's address as the HTTP server saw the connection (never a header the client sends). */
-    public static String clientAddress(Object remoteAddress) {
-        if (remoteAddress instanceof SocketAddress socket) {
-            return socket.hostAddress() != null ? socket.hostAddress() : String.valueOf(socket.host());
-        }
-        return remoteAddress == null ? "unknown" : remoteAddress.toString();
     }
 
     private static final class Window {

@@ -2,12 +2,16 @@ package dev.leadline.cookbook;
 
 import static dev.leadline.support.Webhooks.JSON;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +46,8 @@ import org.junit.jupiter.api.Test;
  * behind a round-robin proxy on loopback that takes an instance into rotation when its readiness check on
  * the management port answers 200. Webhooks through the proxy, each sent twice (a retry that lands on the
  * other instance), are stored once; both instances served; both are members of each clustered scheduler.
+ * The proxy adds X-Forwarded-For and is the instances' trusted proxy: each instance sees the client's
+ * address (clients on 127.0.0.2 and 127.0.0.3), limits failed authentications per client, logs and audits it.
  */
 class LoadBalancerRecipeTest {
 
@@ -81,6 +87,9 @@ class LoadBalancerRecipeTest {
         shared.put("DB_POOL_SIZE", "4");
         shared.put("DB_INTAKE_POOL_SIZE", "4");
         shared.put("DB_STREAMING_POOL_SIZE", "4");
+        // the balancer's address (step 4): the client's is read from its X-Forwarded-For
+        shared.put("HTTP_TRUSTED_PROXIES", "127.0.0.1/32");
+        shared.put("AUTH_MAX_FAILURES", "2");
         List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
         List<Integer> managementPorts = new ArrayList<>();
         for (String name : List.of("cookbook-lb-a", "cookbook-lb-b")) {
@@ -137,6 +146,59 @@ class LoadBalancerRecipeTest {
             HttpResponse<String> leads = HTTP.send(HttpRequest.newBuilder(proxy.uri("/api/leads?limit=1"))
                     .header("Authorization", "Bearer " + Workspaces.DEMO_TOKEN).GET().build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, leads.statusCode(), leads.body());
+        }
+
+        clientsBehindTheProxy(proxy, instances, dbUrl);
+    }
+
+    /**
+     * Two clients on their own loopback addresses, through the proxy, which adds each one's address to
+     * X-Forwarded-For. The first guesses tokens until both instances limit it (each counts its own failures);
+     * the second, through the same proxy, is not limited; the instances log and audit the client, not the proxy.
+     */
+    private static void clientsBehindTheProxy(RoundRobinProxy proxy, List<ServiceProcess> instances, String dbUrl) throws Exception {
+        String guesser = "127.0.0.2";
+        String other = "127.0.0.3";
+        for (int i = 0; i < 4; i++) {
+            assertEquals(401, statusFrom(guesser, "GET", proxy.uri("/api/leads"), "guess-" + i, null), "two failures on each instance");
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals(429, statusFrom(guesser, "GET", proxy.uri("/api/leads"), Workspaces.DEMO_TOKEN, null), "limited on both instances");
+            assertEquals(200, statusFrom(other, "GET", proxy.uri("/api/leads"), Workspaces.DEMO_TOKEN, null), "another client is not");
+            assertEquals(401, statusFrom(other, "GET", proxy.uri("/api/leads"), "guess-other", null));
+        }
+        for (ServiceProcess instance : instances) {
+            String log = Files.readString(instance.log());
+            assertTrue(log.contains("Failed authentication from 127.0.0.2: unknown or revoked API token (2 of 2"), instance.log().toString());
+            assertTrue(log.contains("Failed authentication from 127.0.0.3: unknown or revoked API token (1 of 2"), instance.log().toString());
+            assertFalse(log.contains("Failed authentication from 127.0.0.1"), "the proxy's address in " + instance.log());
+        }
+        // an admin write through the proxy is audited with the client's address
+        try (Connection c = DriverManager.getConnection(dbUrl, "postgres", "")) {
+            long demo = count(c, "SELECT id FROM workspace WHERE phone_number_id = ?", Workspaces.DEMO_PHONE_NUMBER_ID);
+            assertEquals(200, statusFrom(other, "PATCH", proxy.uri("/api/admin/workspaces/" + demo), LeadlineApp.ADMIN_TOKEN,
+                    "{\"name\":\"Demo behind the balancer\"}"));
+            assertEquals(1, count(c, "SELECT count(*) FROM audit_log WHERE workspace_id = " + demo
+                    + " AND action = 'workspace.update' AND client_address = ?", other));
+        }
+    }
+
+    /** An HTTP/1.1 request from the given local address (the JDK's client can't choose one); its status. */
+    private static int statusFrom(String localAddress, String method, URI uri, String token, String jsonBody) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(localAddress, 0));
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
+            socket.setSoTimeout(30_000);
+            byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
+            String request = method + " " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                    + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                    + (jsonBody == null ? "" : "Content-Type: application/json\r\n")
+                    + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(body);
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 "), answer);
+            return Integer.parseInt(answer.substring(9, 12));
         }
     }
 
@@ -200,6 +262,10 @@ class LoadBalancerRecipeTest {
                         request.header(name, value);
                     }
                 }
+                // as a balancer does: the address it heard from, after any the request already carried
+                String client = exchange.getRemoteAddress().getAddress().getHostAddress();
+                String before = exchange.getRequestHeaders().getFirst("X-Forwarded-For");
+                request.header("X-Forwarded-For", before == null ? client : before + ", " + client);
                 HttpResponse<byte[]> answer = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 served.get(i).incrementAndGet();
                 answer.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
