@@ -18,3 +18,8 @@ SELECT CAST(count(*) AS integer),
 FROM note n
 WHERE n.run_id = run
 $$;
+
+-- The summary schedule's job is recoverable now (Quartz fires it again on a live instance when the one running it
+-- dies): a job stored by an earlier version keeps the flag it was stored with, so it is set here.
+UPDATE QRTZ_JOB_DETAILS SET REQUESTS_RECOVERY = true
+WHERE JOB_GROUP = 'leadline' AND JOB_NAME = 'daily-summaries';

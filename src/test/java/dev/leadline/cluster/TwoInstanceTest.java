@@ -104,11 +104,10 @@ class TwoInstanceTest {
         // The catch-up's own clustered schedule beside it (no workspace has a Kapso key: each fire skips them).
         env.put("CATCHUP_CRON", "0/3 * * * * ?");
         env.put("CATCHUP_ON_START", "false");
-        // A dead instance is noticed fast: Quartz after 1 s + 7.5 s without a check-in, its run after 3 s
-        // without a heartbeat, its claims 3 s after its last heartbeat.
+        // A dead instance is noticed fast: Quartz after 1 s + 7.5 s without a check-in (and its fire recovered),
+        // its run after three missed 1 s heartbeats, its claims 3 s after its last heartbeat.
         env.put("QUARTZ_CHECKIN_INTERVAL_MS", "1000");
         env.put("SUMMARIES_HEARTBEAT_SECONDS", "1");
-        env.put("SUMMARIES_STALE_RUN_SECONDS", String.valueOf(LEASE_SECONDS));
         env.put("SUMMARIES_CLAIM_LEASE_SECONDS", String.valueOf(LEASE_SECONDS));
         // Two services on one server: pools small enough for its connection limit, and room for a dozen
         // concurrent one-lead manual runs per instance.
