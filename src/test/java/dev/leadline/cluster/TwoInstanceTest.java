@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.bench.ServiceProcess;
+import dev.leadline.bench.TakeoverBenchmark;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.StubLlm;
 import dev.leadline.support.Webhooks;
@@ -373,14 +374,7 @@ class TwoInstanceTest {
     // --- helpers -----------------------------------------------------------------------------------
 
     private static JsonNode deliver(ServiceProcess on, byte[] body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(on.uri("/webhooks/kapso"))
-                .header("Content-Type", "application/json")
-                .header("X-Webhook-Event", Webhooks.RECEIVED)
-                .header("X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, body))
-                .header("X-Webhook-Payload-Version", "v2")
-                .header("X-Idempotency-Key", UUID.randomUUID().toString())
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = on.deliverDemoWebhook(body);
         assertEquals(200, r.statusCode(), r.body());
         return Webhooks.JSON.readTree(r.body());
     }
@@ -445,12 +439,7 @@ class TwoInstanceTest {
 
     /** The instance whose log says it started the run. */
     private static String instanceThatStarted(long runId) throws Exception {
-        for (Map.Entry<String, ServiceProcess> e : instances.entrySet()) {
-            if (Files.readString(e.getValue().log()).contains("Summary run " + runId + " started")) {
-                return e.getKey();
-            }
-        }
-        return "none";
+        return TakeoverBenchmark.instanceThatStarted(instances, runId);
     }
 
     private static void awaitNoRunningRuns(Duration within) throws Exception {

@@ -1,7 +1,5 @@
 package dev.leadline.bench;
 
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,13 +110,15 @@ public final class TakeoverBenchmark {
     private static Result killMidRun(int leads, String dbUrl, StubLlm llm, Map<String, ServiceProcess> instances) throws Exception {
         String tag = UUID.randomUUID().toString().substring(0, 8);
         LocalDate yesterday = LocalDate.now(JAKARTA).minusDays(1);
-        HttpClient http = HttpClient.newHttpClient();
         for (int lead = 0; lead < leads; lead++) {
             String phone = Workspaces.newPhone();
             long at = yesterday.atTime(LocalTime.of(14, 0)).atZone(JAKARTA).toEpochSecond();
             byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, "wamid.takeover." + tag + "." + lead, phone,
                     "Pesan dari lead-" + lead + "-takeover: kapan bisa dikirim?", at).toString().getBytes(StandardCharsets.UTF_8);
-            deliver(http, instances.get(lead % 2 == 0 ? "a" : "b"), body);
+            HttpResponse<String> answer = instances.get(lead % 2 == 0 ? "a" : "b").deliverDemoWebhook(body);
+            if (answer.statusCode() != 200) {
+                throw new IllegalStateException("webhook answered " + answer.statusCode() + ": " + answer.body());
+            }
         }
         Sql sql = new Sql(dbUrl);
         String ourNotes = "SELECT count(*) FROM note n JOIN message m ON m.lead_id = n.lead_id AND m.wamid LIKE 'wamid.takeover." + tag
@@ -171,20 +171,6 @@ public final class TakeoverBenchmark {
                 sql.count("SELECT count(*) FROM note WHERE run_id = ?", runId), requestsPerLead(llm), requestsAtKill, notedAtKill);
     }
 
-    private static void deliver(HttpClient http, ServiceProcess on, byte[] body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(on.uri("/webhooks/kapso"))
-                .header("Content-Type", "application/json")
-                .header("X-Webhook-Event", Webhooks.RECEIVED)
-                .header("X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, body))
-                .header("X-Webhook-Payload-Version", "v2")
-                .header("X-Idempotency-Key", UUID.randomUUID().toString())
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) {
-            throw new IllegalStateException("webhook answered " + r.statusCode() + ": " + r.body());
-        }
-    }
-
     /** LLM requests so far per lead of this scenario ("lead-N"), from the prompt's transcript. */
     private static Map<String, Integer> requestsPerLead(StubLlm llm) {
         Map<String, Integer> perLead = new TreeMap<>();
@@ -217,10 +203,10 @@ public final class TakeoverBenchmark {
         return noted;
     }
 
-    /** The instance whose log says it started the run. */
-    private static String instanceThatStarted(Map<String, ServiceProcess> instances, long runId) throws Exception {
+    /** The instance whose log says it started the run ("none": none). */
+    public static String instanceThatStarted(Map<String, ServiceProcess> instances, long runId) throws Exception {
         for (Map.Entry<String, ServiceProcess> e : instances.entrySet()) {
-            if (Files.readString(e.getValue().log()).contains("Summary run " + runId + " started")) {
+            if (e.getValue().startedSummaryRun(runId)) {
                 return e.getKey();
             }
         }
