@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * the Kapso catch-up), so that an instance with one job switched off never takes a fire of it: its
  * trigger lives in the qrtz_* tables (migration V7) under the scheduler's name, every instance on the
  * database shares it, and Quartz's row lock lets exactly one live instance fire each time. An instance that dies is noticed by the others
- * through its missed check-ins (quartz.checkin-interval-ms) and its trigger freed. Connections come from
+ * through its missed check-ins (quartz.checkin-interval-ms) and its trigger freed; a fire it was running is fired
+ * again at once on a live instance when its job requests recovery (the summary schedule's does). Connections come from
  * the service's pool (the embedded database's URL is only known once it runs). Handed to camel-quartz as
  * its scheduler; shut down here, when the context stops, after the routes and before the pools close.
  */

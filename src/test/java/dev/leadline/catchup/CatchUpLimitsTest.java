@@ -57,7 +57,6 @@ class CatchUpLimitsTest {
                 Map.entry("catchup.max-pages-per-run", String.valueOf(MAX_PAGES)),
                 Map.entry("catchup.max-page-bytes", String.valueOf(MAX_PAGE_BYTES)),
                 Map.entry("catchup.fire-budget-seconds", "0"),
-                Map.entry("catchup.stale-run-seconds", "60"),
                 Map.entry("catchup.on-start", "false"),
                 Map.entry("catchup.scheduled", "false"),
                 Map.entry("catchup.timeout-ms", "1000"),

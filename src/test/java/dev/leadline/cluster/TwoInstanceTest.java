@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.leadline.bench.ServiceProcess;
+import dev.leadline.bench.TakeoverBenchmark;
 import dev.leadline.support.LeadlineApp;
 import dev.leadline.support.StubLlm;
 import dev.leadline.support.Webhooks;
@@ -104,11 +105,10 @@ class TwoInstanceTest {
         // The catch-up's own clustered schedule beside it (no workspace has a Kapso key: each fire skips them).
         env.put("CATCHUP_CRON", "0/3 * * * * ?");
         env.put("CATCHUP_ON_START", "false");
-        // A dead instance is noticed fast: Quartz after 1 s + 7.5 s without a check-in, its run after 3 s
-        // without a heartbeat, its claims 3 s after its last heartbeat.
+        // A dead instance is noticed fast: Quartz after 1 s + 7.5 s without a check-in (and its fire recovered),
+        // its run after three missed 1 s heartbeats, its claims 3 s after its last heartbeat.
         env.put("QUARTZ_CHECKIN_INTERVAL_MS", "1000");
         env.put("SUMMARIES_HEARTBEAT_SECONDS", "1");
-        env.put("SUMMARIES_STALE_RUN_SECONDS", String.valueOf(LEASE_SECONDS));
         env.put("SUMMARIES_CLAIM_LEASE_SECONDS", String.valueOf(LEASE_SECONDS));
         // Two services on one server: pools small enough for its connection limit, and room for a dozen
         // concurrent one-lead manual runs per instance.
@@ -374,14 +374,7 @@ class TwoInstanceTest {
     // --- helpers -----------------------------------------------------------------------------------
 
     private static JsonNode deliver(ServiceProcess on, byte[] body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(on.uri("/webhooks/kapso"))
-                .header("Content-Type", "application/json")
-                .header("X-Webhook-Event", Webhooks.RECEIVED)
-                .header("X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, body))
-                .header("X-Webhook-Payload-Version", "v2")
-                .header("X-Idempotency-Key", UUID.randomUUID().toString())
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = on.deliverDemoWebhook(body);
         assertEquals(200, r.statusCode(), r.body());
         return Webhooks.JSON.readTree(r.body());
     }
@@ -446,12 +439,7 @@ class TwoInstanceTest {
 
     /** The instance whose log says it started the run. */
     private static String instanceThatStarted(long runId) throws Exception {
-        for (Map.Entry<String, ServiceProcess> e : instances.entrySet()) {
-            if (Files.readString(e.getValue().log()).contains("Summary run " + runId + " started")) {
-                return e.getKey();
-            }
-        }
-        return "none";
+        return TakeoverBenchmark.instanceThatStarted(instances, runId);
     }
 
     private static void awaitNoRunningRuns(Duration within) throws Exception {

@@ -116,14 +116,7 @@ class TwoInstanceWebhookTest {
     static void deliver(ServiceProcess on, String phone, String text) throws Exception {
         byte[] body = Webhooks.received(Workspaces.DEMO_PHONE_NUMBER_ID, "wamid.two." + UUID.randomUUID(), phone, text,
                 Instant.now().getEpochSecond()).toString().getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(on.uri("/webhooks/kapso"))
-                .header("Content-Type", "application/json")
-                .header("X-Webhook-Event", Webhooks.RECEIVED)
-                .header("X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, body))
-                .header("X-Webhook-Payload-Version", "v2")
-                .header("X-Idempotency-Key", UUID.randomUUID().toString())
-                .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = on.deliverDemoWebhook(body);
         assertEquals(200, r.statusCode(), r.body());
     }
 

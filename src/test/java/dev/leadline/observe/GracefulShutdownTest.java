@@ -156,12 +156,16 @@ class GracefulShutdownTest {
                     assertTrue(slowestMillis < REQUEST_BOUND.toMillis(), "no request hangs");
                     assertTrue(exitMillis < (SHUTDOWN_TIMEOUT_SECONDS + 15) * 1000L, "exit within the shutdown timeout: " + exitMillis);
 
-                    // The summary run it was in is closed as interrupted, not left running.
-                    try (PreparedStatement ps = db.prepareStatement("SELECT status, error FROM summary_run WHERE id = ?")) {
+                    // The summary run it was in is closed as interrupted, not left running, and its record counts
+                    // the notes it wrote.
+                    try (PreparedStatement ps = db.prepareStatement("SELECT status, error, notes_written, "
+                            + "(SELECT count(*) FROM note n WHERE n.run_id = r.id), leads_considered FROM summary_run r WHERE id = ?")) {
                         ps.setLong(1, runId);
                         try (ResultSet rs = ps.executeQuery()) {
                             assertTrue(rs.next());
                             assertEquals("interrupted", rs.getString(1), rs.getString(2));
+                            assertEquals(rs.getLong(4), rs.getLong(3), "notes_written: the notes carrying its id");
+                            assertTrue(rs.getLong(5) >= rs.getLong(3), "leads_considered at least its notes");
                         }
                     }
                 }

@@ -197,11 +197,14 @@ class DailySummaryTest {
     @Test
     void aRunLeftRunningByADeadProcessIsClosedByTheNextRun() throws Exception {
         long workspace = app.queryLong("SELECT id FROM workspace WHERE phone_number_id = ?", phoneNumberId);
-        // Two different day ranges: one run per workspace and range can be running.
-        long dead = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "
-                + "VALUES (?, 'schedule', current_date - 10, current_date - 10, now() - interval '3 hours') RETURNING id", workspace);
-        long recent = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at) "
-                + "VALUES (?, 'schedule', current_date - 11, current_date - 11, now() - interval '5 minutes') RETURNING id", workspace);
+        // Two different day ranges: one run per workspace and range can be running. With the 30 s heartbeat, a run
+        // is dead once it missed three reports (90 s), alive while it missed two.
+        long dead = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at, heartbeat_at) "
+                + "VALUES (?, 'schedule', current_date - 10, current_date - 10, now() - interval '3 hours', now() - interval '100 seconds') "
+                + "RETURNING id", workspace);
+        long recent = app.queryLong("INSERT INTO summary_run (workspace_id, trigger, first_day, last_day, started_at, heartbeat_at) "
+                + "VALUES (?, 'schedule', current_date - 11, current_date - 11, now() - interval '3 hours', now() - interval '60 seconds') "
+                + "RETURNING id", workspace);
 
         runs.runDay(DAY.toString());
 

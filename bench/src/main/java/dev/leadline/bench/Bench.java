@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|events|retention|startup|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|events|retention|startup|takeover|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -87,6 +87,10 @@ public final class Bench {
         }
         if (which.equals("startup") || which.equals("all") || smoke) {
             StartupBenchmark.run(Options.integer(o, "runs", smoke ? 1 : 3), table);
+        }
+        // Two service processes and a kill -9: not in a smoke run (its services run inside this JVM).
+        if (which.equals("takeover") || which.equals("all")) {
+            TakeoverBenchmark.run(Options.integer(o, "leads", 60), Options.integer(o, "llm-ms", 1000), table);
         }
         return table;
     }

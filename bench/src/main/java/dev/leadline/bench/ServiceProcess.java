@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 import dev.leadline.Leadline;
 import dev.leadline.support.TestPorts;
+import dev.leadline.support.Webhooks;
+import dev.leadline.support.Workspaces;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.camel.main.Main;
 
@@ -43,6 +45,7 @@ import org.apache.camel.main.Main;
 public final class ServiceProcess implements AutoCloseable {
 
     public static final String DEMO_TOKEN = "demo-token";
+    private static final HttpClient WEBHOOKS = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private static volatile boolean inProcess;
     private static EmbeddedPostgres smokeDatabase;
@@ -388,6 +391,23 @@ public final class ServiceProcess implements AutoCloseable {
     void gc() throws IOException, InterruptedException {
         new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 String.valueOf(pid()), "GC.run").redirectErrorStream(true).start().waitFor();
+    }
+
+    /** A webhook delivery to the demo workspace's endpoint, signed with its secret, as Kapso sends one: the answer. */
+    public HttpResponse<String> deliverDemoWebhook(byte[] body) throws IOException, InterruptedException {
+        return WEBHOOKS.send(HttpRequest.newBuilder(uri("/webhooks/kapso"))
+                .header("Content-Type", "application/json")
+                .header("X-Webhook-Event", Webhooks.RECEIVED)
+                .header("X-Webhook-Signature", Webhooks.sign(Workspaces.DEMO_SECRET, body))
+                .header("X-Webhook-Payload-Version", "v2")
+                .header("X-Idempotency-Key", UUID.randomUUID().toString())
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether this instance's log says it started the summary run. */
+    public boolean startedSummaryRun(long runId) throws IOException {
+        return Files.readString(log).contains("Summary run " + runId + " started");
     }
 
     /** Where the process's output goes. */
