@@ -149,9 +149,18 @@ public final class Database extends ServiceSupport {
         // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (BENCHMARKS.md §7). Nor on the intake's:
         // its store functions and the outbox and inbox triggers run dozens of key lookups and upserts per
         // message, and planning each afresh was a third of PostgreSQL's CPU per message (BENCHMARKS.md §11.4).
-        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
-                + "; SET lock_timeout = " + lockTimeout.toMillis()
-                + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
+        if (settings.transactionPooling()) {
+            // Behind a transaction pooler a session SET would stay on the server connection for whichever
+            // client's transaction comes next, and never follow this connection to its next server: the
+            // timeouts are the database role's (ALTER ROLE ... SET, docs/scaling.md). A statement prepared on
+            // one server connection is unknown to the next: none is prepared, so each is planned for its values
+            // (what force_custom_plan gives the API) and the intake's and daily run's plans are not kept.
+            config.addDataSourceProperty("prepareThreshold", "0");
+        } else {
+            config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
+                    + "; SET lock_timeout = " + lockTimeout.toMillis()
+                    + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
+        }
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         // Start even when the database is down; requests then get 503 until it is back.

@@ -1,0 +1,41 @@
+package dev.leadline.db;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.OptionalInt;
+
+import org.junit.jupiter.api.Test;
+
+/** The per-instance connection budget shared among the pools (docs/scaling.md's arithmetic). */
+class ConnectionBudgetTest {
+
+    @Test
+    void theDefaultsFitThreeInstancesInPostgresDefaultHundredWithRoomForAdmins() {
+        // db.max-connections 30, db.streaming-pool-size 4, summaries.concurrency 8, intake.group-commit-writers 4
+        ConnectionBudget budget = ConnectionBudget.of(30, OptionalInt.empty(), OptionalInt.empty(), 4, 8, 4);
+        assertEquals(new ConnectionBudget(8, 9, 4, 9), budget, "the rest after the daily run's and the stream's: half each, the odd one to the intake");
+        assertEquals(30, budget.total());
+        assertTrue(3 * budget.total() + 3 < 100, "three instances and PostgreSQL's 3 superuser slots leave room");
+    }
+
+    @Test
+    void aPoolSetExplicitlyTakesItsSizeAndTheOtherTheRest() {
+        assertEquals(new ConnectionBudget(12, 5, 4, 9), ConnectionBudget.of(30, OptionalInt.of(12), OptionalInt.empty(), 4, 8, 4));
+        assertEquals(new ConnectionBudget(11, 6, 4, 9), ConnectionBudget.of(30, OptionalInt.empty(), OptionalInt.of(6), 4, 8, 4));
+        assertEquals(new ConnectionBudget(4, 4, 2, 5), ConnectionBudget.of(30, OptionalInt.of(4), OptionalInt.of(4), 2, 4, 2),
+                "both set: the budget is a ceiling, not a target");
+    }
+
+    @Test
+    void aBudgetTooSmallForTheConcurrencyStopsTheStartSayingWhatDoesNotFit() {
+        IllegalArgumentException tooSmall = assertThrows(IllegalArgumentException.class,
+                () -> ConnectionBudget.of(20, OptionalInt.empty(), OptionalInt.empty(), 4, 8, 4));
+        assertEquals("db.max-connections = 20 does not fit this instance's pools: the daily run's 9 (summaries.concurrency + 1) "
+                + "+ the streamed query's 4 (db.streaming-pool-size) + the intake's 4 (at least intake.group-commit-writers + 1 = 5) "
+                + "+ the main pool's 3 (at least 3) = 20", tooSmall.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ConnectionBudget.of(30, OptionalInt.of(16), OptionalInt.of(16), 4, 8, 4),
+                "pools set explicitly beyond the budget");
+    }
+}
