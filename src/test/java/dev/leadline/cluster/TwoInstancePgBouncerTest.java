@@ -7,7 +7,6 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 
 import dev.leadline.support.PgBouncer;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * TwoInstanceTest's cases with both services behind one PgBouncer in transaction pooling (db.transaction-pooling):
@@ -18,10 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class TwoInstancePgBouncerTest extends TwoInstanceTest {
 
-    @BeforeAll
-    static void startTwoInstancesOnOneDatabase() throws Exception {
+    @Override
+    ServiceUrl serviceUrl() {
         assumeTrue(PgBouncer.installed(), "no " + PgBouncer.BINARY + ": apt-get install pgbouncer (.ci/run installs it)");
-        startTwoInstances((directUrl, user, password, env) -> {
+        return (directUrl, user, password, env) -> {
             try (Connection c = DriverManager.getConnection(directUrl, user, password); Statement st = c.createStatement()) {
                 // In this database only: an external test server's other databases keep theirs.
                 String database = "\"" + c.getCatalog() + "\"";
@@ -32,6 +31,6 @@ class TwoInstancePgBouncerTest extends TwoInstanceTest {
             between = bouncer;
             env.put("DB_TRANSACTION_POOLING", "true");
             return bouncer.jdbcUrl();
-        });
+        };
     }
 }

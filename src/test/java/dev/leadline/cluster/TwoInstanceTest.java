@@ -45,6 +45,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * twice. Figures go to the test output (target/surefire-reports/dev.leadline.cluster.TwoInstanceTest-output.txt).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one start for all the cases, chosen by the class (serviceUrl)
 class TwoInstanceTest {
 
     private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta"); // the demo workspace's time zone
@@ -84,12 +86,14 @@ class TwoInstanceTest {
         String of(String directUrl, String user, String password, Map<String, String> env) throws Exception;
     }
 
-    @BeforeAll
-    static void startTwoInstancesOnOneDatabase() throws Exception {
-        startTwoInstances((directUrl, user, password, env) -> directUrl);
+    /** The services connect to the database itself. */
+    ServiceUrl serviceUrl() {
+        return (directUrl, user, password, env) -> directUrl;
     }
 
-    static void startTwoInstances(ServiceUrl serviceUrl) throws Exception {
+    @BeforeAll
+    void startTwoInstancesOnOneDatabase() throws Exception {
+        ServiceUrl serviceUrl = serviceUrl();
         pool = Executors.newFixedThreadPool(32);
         RUN = UUID.randomUUID().toString().substring(0, 8);
         if (LeadlineApp.externalDatabase()) {
@@ -137,9 +141,10 @@ class TwoInstanceTest {
         env.put("LLM_MODEL", StubLlm.MODEL);
         env.put("LLM_MAX_RETRIES", "0");
         List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-        // Both at once against the empty database: Flyway's lock orders the migrations.
-        Future<ServiceProcess> a = pool.submit(() -> ServiceProcess.start("cluster-a", env, jvm));
-        Future<ServiceProcess> b = pool.submit(() -> ServiceProcess.start("cluster-b", env, jvm));
+        // Both at once against the empty database: Flyway's lock orders the migrations. Logs: target/bench-logs/<class>-a.log
+        String logName = getClass().getSimpleName();
+        Future<ServiceProcess> a = pool.submit(() -> ServiceProcess.start(logName + "-a", env, jvm));
+        Future<ServiceProcess> b = pool.submit(() -> ServiceProcess.start(logName + "-b", env, jvm));
         instances.put("a", a.get());
         instances.put("b", b.get());
         System.out.printf("started: a in %d ms, b in %d ms%n", instances.get("a").startupMillis(), instances.get("b").startupMillis());
