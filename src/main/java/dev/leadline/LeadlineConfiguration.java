@@ -113,6 +113,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         LogFormat.apply(logFormat.trim());
+        // First: a budget too small stops the start before anything is opened.
+        ConnectionBudget budget = ConnectionBudget.of(maxConnections, size(poolSize), size(intakePoolSize),
+                streamingPoolSize, summaryConcurrency, groupCommitWriters);
         // The one meter registry, served on /observe/metrics (see observe/Meters).
         MeterRegistry meters = Meters.of(context);
         Meters.convertTimerActions(context);
@@ -129,8 +132,6 @@ public class LeadlineConfiguration implements CamelConfiguration {
         // A stop refuses new requests (503, the sender retries) while those in flight finish.
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopping(c -> edge.stopping())));
 
-        ConnectionBudget budget = ConnectionBudget.of(maxConnections, size(poolSize), size(intakePoolSize),
-                streamingPoolSize, summaryConcurrency, groupCommitWriters);
         DatabaseSettings settings = new DatabaseSettings(dbUrl.trim(), dbUser.trim(), dbPassword.trim(),
                 budget.main(), budget.streaming(), budget.intake(), budget.summary(),
                 Duration.ofMillis(connectionTimeoutMillis),

@@ -62,8 +62,7 @@ final class EventsBenchmark {
         try (ServiceProcess service = ServiceProcess.start("events-off", ServiceProcess.pools(clients, 8), List.of())) {
             off = saturation(service, clients, seconds, seededLeads, "off");
         }
-        Map<String, String> onEnv = new java.util.HashMap<>(ServiceProcess.pools(clients, 8));
-        onEnv.putAll(Map.of("EVENTS_ALLOW_PRIVATE_TARGETS", "true", "EVENTS_ALLOW_HTTP", "true"));
+        Map<String, String> onEnv = ServiceProcess.pools(clients, 8, Map.of("EVENTS_ALLOW_PRIVATE_TARGETS", "true", "EVENTS_ALLOW_HTTP", "true"));
         try (Receiver receiver = Receiver.start(); KafkaBroker kafka = KafkaBroker.start(TOPIC, 6);
              ServiceProcess service = ServiceProcess.start("events-on", plus(onEnv, "EVENTS_KAFKA_BROKERS", kafka.bootstrap()), List.of())) {
             subscribe(service, receiver.url());

@@ -107,8 +107,16 @@ public final class ServiceProcess implements AutoCloseable {
      * budget that fits them beside the streamed query's default 4 and the daily run's summaryConcurrency + 1.
      */
     static Map<String, String> pools(int mainPool, int summaryConcurrency) {
-        return Map.of("DB_POOL_SIZE", String.valueOf(mainPool), "DB_INTAKE_POOL_SIZE", String.valueOf(BENCH_INTAKE_POOL),
-                "DB_MAX_CONNECTIONS", String.valueOf(mainPool + BENCH_INTAKE_POOL + 4 + summaryConcurrency + 1));
+        return pools(mainPool, summaryConcurrency, Map.of());
+    }
+
+    /** The same, with the benchmark's other settings. */
+    static Map<String, String> pools(int mainPool, int summaryConcurrency, Map<String, String> others) {
+        Map<String, String> env = new HashMap<>(others);
+        env.put("DB_POOL_SIZE", String.valueOf(mainPool));
+        env.put("DB_INTAKE_POOL_SIZE", String.valueOf(BENCH_INTAKE_POOL));
+        env.put("DB_MAX_CONNECTIONS", String.valueOf(mainPool + BENCH_INTAKE_POOL + 4 + summaryConcurrency + 1));
+        return env;
     }
 
     public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
