@@ -3,6 +3,10 @@ package dev.leadline.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 
 import javax.sql.DataSource;
@@ -103,6 +107,9 @@ public final class Database extends ServiceSupport {
         pool = new HikariDataSource(poolConfig("leadline", url, settings.poolSize(), settings.connectionTimeout(),
                 settings.statementTimeout(), Duration.ZERO, true));
         Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        if (settings.transactionPooling()) {
+            reportRoleTimeouts();
+        }
 
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
@@ -166,6 +173,28 @@ public final class Database extends ServiceSupport {
         // Start even when the database is down; requests then get 503 until it is back.
         config.setInitializationFailTimeout(-1);
         return config;
+    }
+
+    /**
+     * Behind a transaction pooler PostgreSQL's timeouts are the database role's (see poolConfig): said at start,
+     * and warned of when there are none, since a statement that runs away then holds a shared server connection.
+     */
+    private void reportRoleTimeouts() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")) {
+            rs.next();
+            String statementTimeout = rs.getString(1);
+            String lockTimeout = rs.getString(2);
+            if (statementTimeout.equals("0") || lockTimeout.equals("0")) {
+                LOG.warn("Transaction pooling: the database role gives statement_timeout {} and lock_timeout {} (0: none); "
+                        + "set both on the role (ALTER ROLE ... SET, docs/scaling.md)", statementTimeout, lockTimeout);
+            } else {
+                LOG.info("Transaction pooling: PostgreSQL's timeouts are the database role's: statement_timeout {}, lock_timeout {}",
+                        statementTimeout, lockTimeout);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Transaction pooling: could not read the database role's timeouts: {}", e.getMessage());
+        }
     }
 
     private EmbeddedPostgres startEmbedded() throws IOException {

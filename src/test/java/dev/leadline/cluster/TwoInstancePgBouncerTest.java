@@ -1,12 +1,17 @@
 package dev.leadline.cluster;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 
+import dev.leadline.bench.ServiceProcess;
 import dev.leadline.support.PgBouncer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
 
 /**
  * TwoInstanceTest's cases with both services behind one PgBouncer in transaction pooling (db.transaction-pooling):
@@ -32,5 +37,15 @@ class TwoInstancePgBouncerTest extends TwoInstanceTest {
             env.put("DB_TRANSACTION_POOLING", "true");
             return bouncer.jdbcUrl();
         };
+    }
+
+    @Test
+    @Order(0)
+    void eachInstanceSaysAtStartThatItsTimeoutsAreTheRoles() throws Exception {
+        for (ServiceProcess instance : instances.values()) {
+            String log = Files.readString(instance.log());
+            assertTrue(log.contains("Transaction pooling: PostgreSQL's timeouts are the database role's: statement_timeout 2min, lock_timeout 1s"),
+                    "the start's report of the role's timeouts in " + instance.log());
+        }
     }
 }

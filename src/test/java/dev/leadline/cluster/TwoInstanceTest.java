@@ -73,7 +73,7 @@ class TwoInstanceTest {
     private static String dbUser;
     private static String dbPassword;
     private static StubLlm llm;
-    private static final Map<String, ServiceProcess> instances = new TreeMap<>();
+    static final Map<String, ServiceProcess> instances = new TreeMap<>();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     // Made afresh by each start: TwoInstancePgBouncerTest runs the same in the same JVM.
     private static ExecutorService pool;
