@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark harness. Usage: bench/run.sh <intake|catch-up|daily|read|page|oversize|events|retention|startup|takeover|all|smoke> [--option value ...]
+# The benchmark harness. Usage: bench/run.sh <intake|catch-up|daily|read|page|oversize|events|pgbouncer|retention|startup|takeover|all|smoke> [--option value ...]
 # Builds the project, then runs dev.leadline.bench.Bench in a plain JVM; the service under test is
 # started as its own process from this directory, as the README runs it. Set BENCH_DB_URL to use an
 # external PostgreSQL instead of the embedded one. --pin N runs this harness (the HTTP load generator) and pgbench on

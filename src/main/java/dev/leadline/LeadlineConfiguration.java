@@ -2,6 +2,7 @@ package dev.leadline;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import javax.sql.DataSource;
 
@@ -17,6 +18,7 @@ import dev.leadline.api.NoteRequests;
 import dev.leadline.api.LeadQueries;
 import dev.leadline.api.Pages;
 import dev.leadline.db.ClusteredScheduler;
+import dev.leadline.db.ConnectionBudget;
 import dev.leadline.db.Database;
 import dev.leadline.db.DatabaseSettings;
 import dev.leadline.db.DemoWorkspace;
@@ -76,9 +78,13 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @PropertyInject(value = "db.url", defaultValue = "") String dbUrl;
     @PropertyInject(value = "db.user", defaultValue = "") String dbUser;
     @PropertyInject(value = "db.password", defaultValue = "") String dbPassword;
-    @PropertyInject("db.pool-size") int poolSize;
+    @PropertyInject("db.max-connections") int maxConnections;
+    // Empty: the pool's share of db.max-connections (see ConnectionBudget)
+    @PropertyInject(value = "db.pool-size", defaultValue = "") String poolSize;
+    @PropertyInject(value = "db.intake-pool-size", defaultValue = "") String intakePoolSize;
     @PropertyInject("db.streaming-pool-size") int streamingPoolSize;
-    @PropertyInject("db.intake-pool-size") int intakePoolSize;
+    @PropertyInject("db.transaction-pooling") boolean transactionPooling;
+    @PropertyInject("intake.group-commit-writers") int groupCommitWriters;
     @PropertyInject("db.connection-timeout-ms") long connectionTimeoutMillis;
     @PropertyInject("db.intake-connection-timeout-ms") long intakeConnectionTimeoutMillis;
     @PropertyInject("db.statement-timeout-ms") long statementTimeoutMillis;
@@ -110,6 +116,9 @@ public class LeadlineConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) throws Exception {
         LogFormat.apply(logFormat.trim());
+        // First: a budget too small stops the start before anything is opened.
+        ConnectionBudget budget = ConnectionBudget.of(maxConnections, size(poolSize), size(intakePoolSize),
+                streamingPoolSize, summaryConcurrency, groupCommitWriters);
         // The one meter registry, served on /observe/metrics (see observe/Meters).
         MeterRegistry meters = Meters.of(context);
         Meters.convertTimerActions(context);
@@ -127,9 +136,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
         context.addLifecycleStrategy(LifecycleStrategySupport.adapt(LifecycleStrategySupport.onCamelContextStopping(c -> edge.stopping())));
 
         DatabaseSettings settings = new DatabaseSettings(dbUrl.trim(), dbUser.trim(), dbPassword.trim(),
-                // The daily run's lead-day statements: one connection per summary thread, and one for the
-                // splitting thread, which runs a lead-day itself when the threads' queue is full.
-                poolSize, streamingPoolSize, intakePoolSize, summaryConcurrency + 1,
+                budget.main(), budget.streaming(), budget.intake(), budget.summary(),
                 Duration.ofMillis(connectionTimeoutMillis),
                 Duration.ofMillis(intakeConnectionTimeoutMillis),
                 Duration.ofMillis(statementTimeoutMillis),
@@ -137,7 +144,7 @@ public class LeadlineConfiguration implements CamelConfiguration {
                 Duration.ofMillis(lockTimeoutMillis),
                 Duration.ofMillis(streamingStatementTimeoutMillis),
                 Duration.ofSeconds(startWaitSeconds),
-                embeddedDataDir.trim(), embeddedPort, embeddedDurable);
+                embeddedDataDir.trim(), embeddedPort, embeddedDurable, transactionPooling);
         Database database = new Database(settings);
         database.setMeterRegistry(meters);
 
@@ -204,6 +211,10 @@ public class LeadlineConfiguration implements CamelConfiguration {
             DemoWorkspace.seed(dataSource, demoPhoneNumberId.trim(), demoWebhookSecret.trim(), demoApiToken.trim());
             context.getRegistry().bind(ReadyLine.DEMO_TOKEN, demoApiToken.trim());
         }
+    }
+
+    private static OptionalInt size(String setting) {
+        return setting.isBlank() ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(setting.trim()));
     }
 
     private static void clusteredQuartz(CamelContext context, QuartzComponent component, ClusteredScheduler scheduler,

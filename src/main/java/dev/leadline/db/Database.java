@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Properties;
 
@@ -117,6 +119,9 @@ public final class Database extends ServiceSupport {
             }
             Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
         });
+        if (settings.transactionPooling()) {
+            reportRoleTimeouts();
+        }
 
         // A delivery's write waits at most the intake connection timeout, then the intake statement timeout
         // (within which each lock is waited for at most the lock timeout).
@@ -181,15 +186,46 @@ public final class Database extends ServiceSupport {
         // about 0.9 ms of PostgreSQL's 1.8 ms of CPU per lead-day (BENCHMARKS.md §7). Nor on the intake's:
         // its store functions and the outbox and inbox triggers run dozens of key lookups and upserts per
         // message, and planning each afresh was a third of PostgreSQL's CPU per message (BENCHMARKS.md §11.4).
-        config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
-                + "; SET lock_timeout = " + lockTimeout.toMillis()
-                + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
+        if (settings.transactionPooling()) {
+            // Behind a transaction pooler a session SET would stay on the server connection for whichever
+            // client's transaction comes next, and never follow this connection to its next server: the
+            // timeouts are the database role's (ALTER ROLE ... SET, docs/scaling.md). A statement prepared on
+            // one server connection is unknown to the next: none is prepared, so each is planned for its values
+            // (what force_custom_plan gives the API) and the intake's and daily run's plans are not kept.
+            config.addDataSourceProperty("prepareThreshold", "0");
+        } else {
+            config.setConnectionInitSql("SET statement_timeout = " + statementTimeout.toMillis()
+                    + "; SET lock_timeout = " + lockTimeout.toMillis()
+                    + (customPlans ? "; SET plan_cache_mode = force_custom_plan" : ""));
+        }
         config.addDataSourceProperty("socketTimeout", String.valueOf(statementTimeout.toSeconds() + 5));
         config.addDataSourceProperty("tcpKeepAlive", "true");
         // A pool never fails for a database that is down: the start waits for it (DatabaseWait, within
         // db.start-wait-seconds), and once started, requests get 503 while it is down, until it is back.
         config.setInitializationFailTimeout(-1);
         return config;
+    }
+
+    /**
+     * Behind a transaction pooler PostgreSQL's timeouts are the database role's (see poolConfig): said at start,
+     * and warned of when there are none, since a statement that runs away then holds a shared server connection.
+     */
+    private void reportRoleTimeouts() {
+        try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")) {
+            rs.next();
+            String statementTimeout = rs.getString(1);
+            String lockTimeout = rs.getString(2);
+            if (statementTimeout.equals("0") || lockTimeout.equals("0")) {
+                LOG.warn("Transaction pooling: the database role gives statement_timeout {} and lock_timeout {} (0: none); "
+                        + "set both on the role (ALTER ROLE ... SET, docs/scaling.md)", statementTimeout, lockTimeout);
+            } else {
+                LOG.info("Transaction pooling: PostgreSQL's timeouts are the database role's: statement_timeout {}, lock_timeout {}",
+                        statementTimeout, lockTimeout);
+            }
+        } catch (SQLException e) {
+            LOG.warn("Transaction pooling: could not read the database role's timeouts: {}", e.getMessage());
+        }
     }
 
     private EmbeddedPostgres startEmbedded() throws IOException {

@@ -2,7 +2,11 @@ package dev.leadline.db;
 
 import java.time.Duration;
 
-/** Connection settings, read from the {@code db.*} properties. A blank URL means "embedded". */
+/**
+ * Connection settings, read from the {@code db.*} properties. A blank URL means "embedded". Transaction pooling:
+ * the URL is a pooler's (PgBouncer with pool_mode = transaction), where a connection is a server's only for one
+ * transaction at a time (see Database.poolConfig for what that changes).
+ */
 public record DatabaseSettings(
         String url,
         String user,
@@ -20,5 +24,6 @@ public record DatabaseSettings(
         Duration startWait,
         String embeddedDataDir,
         int embeddedPort,
-        boolean embeddedDurable) {
+        boolean embeddedDurable,
+        boolean transactionPooling) {
 }

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * twice. Figures go to the test output (target/surefire-reports/dev.leadline.cluster.TwoInstanceTest-output.txt).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one start for all the cases, chosen by the class (serviceUrl)
 class TwoInstanceTest {
 
     private static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta"); // the demo workspace's time zone
@@ -64,19 +66,37 @@ class TwoInstanceTest {
     private static final Pattern LEAD_TAG = Pattern.compile("lead-(\\d+)-(\\w+)");
     private static final Pattern DAY = Pattern.compile("Day: (\\d{4}-\\d{2}-\\d{2})");
     private static final int LEASE_SECONDS = 3;
+    /** Room for a dozen concurrent one-lead manual runs per instance. */
+    static final int STREAMING_POOL = 14;
 
     private static EmbeddedPostgres embedded;
     private static String dbUrl;
     private static String dbUser;
     private static String dbPassword;
     private static StubLlm llm;
-    private static final Map<String, ServiceProcess> instances = new TreeMap<>();
+    static final Map<String, ServiceProcess> instances = new TreeMap<>();
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    private static final ExecutorService pool = Executors.newFixedThreadPool(32);
-    private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+    // Made afresh by each start: TwoInstancePgBouncerTest runs the same in the same JVM.
+    private static ExecutorService pool;
+    private static String RUN;
+    /** What stands between the services and the database (none: they connect to it), closed after them. */
+    static AutoCloseable between;
+
+    /** The URL the services are given for the database's, and the settings that go with it (put in env). */
+    interface ServiceUrl {
+        String of(String directUrl, String user, String password, Map<String, String> env) throws Exception;
+    }
+
+    /** The services connect to the database itself. */
+    ServiceUrl serviceUrl() {
+        return (directUrl, user, password, env) -> directUrl;
+    }
 
     @BeforeAll
-    static void startTwoInstancesOnOneDatabase() throws Exception {
+    void startTwoInstancesOnOneDatabase() throws Exception {
+        ServiceUrl serviceUrl = serviceUrl();
+        pool = Executors.newFixedThreadPool(32);
+        RUN = UUID.randomUUID().toString().substring(0, 8);
         if (LeadlineApp.externalDatabase()) {
             // A database of its own on the external server: the schedule and the counts below see only this test.
             String base = System.getenv("LEADLINE_TEST_DB_URL");
@@ -95,7 +115,7 @@ class TwoInstanceTest {
         }
         llm = new StubLlm();
         Map<String, String> env = new HashMap<>();
-        env.put("DB_URL", dbUrl);
+        env.put("DB_URL", serviceUrl.of(dbUrl, dbUser, dbPassword, env));
         env.put("DB_USER", dbUser);
         env.put("DB_PASSWORD", dbPassword);
         env.put("DEMO_ENABLED", "true");
@@ -114,15 +134,17 @@ class TwoInstanceTest {
         // concurrent one-lead manual runs per instance.
         env.put("DB_POOL_SIZE", "8");
         env.put("DB_INTAKE_POOL_SIZE", "8");
-        env.put("DB_STREAMING_POOL_SIZE", "14");
+        env.put("DB_STREAMING_POOL_SIZE", String.valueOf(STREAMING_POOL));
+        env.put("DB_MAX_CONNECTIONS", String.valueOf(8 + 8 + STREAMING_POOL + 5));
         env.put("LLM_API_KEY", StubLlm.KEY);
         env.put("LLM_BASE_URL", llm.baseUrl());
         env.put("LLM_MODEL", StubLlm.MODEL);
         env.put("LLM_MAX_RETRIES", "0");
         List<String> jvm = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-        // Both at once against the empty database: Flyway's lock orders the migrations.
-        Future<ServiceProcess> a = pool.submit(() -> ServiceProcess.start("cluster-a", env, jvm));
-        Future<ServiceProcess> b = pool.submit(() -> ServiceProcess.start("cluster-b", env, jvm));
+        // Both at once against the empty database: Flyway's lock orders the migrations. Logs: target/bench-logs/<class>-a.log
+        String logName = getClass().getSimpleName();
+        Future<ServiceProcess> a = pool.submit(() -> ServiceProcess.start(logName + "-a", env, jvm));
+        Future<ServiceProcess> b = pool.submit(() -> ServiceProcess.start(logName + "-b", env, jvm));
         instances.put("a", a.get());
         instances.put("b", b.get());
         System.out.printf("started: a in %d ms, b in %d ms%n", instances.get("a").startupMillis(), instances.get("b").startupMillis());
@@ -133,12 +155,18 @@ class TwoInstanceTest {
         for (ServiceProcess p : instances.values()) {
             p.close();
         }
+        instances.clear();
+        if (between != null) {
+            between.close();
+            between = null;
+        }
         pool.shutdownNow();
         if (llm != null) {
             llm.close();
         }
         if (embedded != null) {
             embedded.close();
+            embedded = null;
         }
     }
 

@@ -84,8 +84,8 @@ class LoadBalancerRecipeTest {
         shared.put("SUMMARIES_ENABLED", "true");
         shared.put("CATCHUP_ON_START", "false");
         shared.put("DEMO_ENABLED", "true");
-        shared.put("DB_POOL_SIZE", "4");
-        shared.put("DB_INTAKE_POOL_SIZE", "4");
+        // small pools: the daily run's 9 + 4 + intake 5 + main 4
+        shared.put("DB_MAX_CONNECTIONS", "22");
         shared.put("DB_STREAMING_POOL_SIZE", "4");
         // the balancer's address (step 4): the client's is read from its X-Forwarded-For
         shared.put("HTTP_TRUSTED_PROXIES", "127.0.0.1/32");

@@ -106,8 +106,8 @@ class ConcurrentStartTest {
                 "db.url", url, "db.user", db.user, "db.password", db.password,
                 "demo.enabled", "true", "summaries.enabled", "false",
                 "catchup.key-encryption-key", LeadlineApp.TEST_KEY_ENCRYPTION_KEY,
-                // two instances on one server (CI's may be shared): small pools
-                "db.pool-size", "4", "db.intake-pool-size", "2", "db.streaming-pool-size", "2");
+                // two instances on one server (CI's may be shared): small pools (9 + 2 + intake 5 + main 4)
+                "db.max-connections", "20", "db.streaming-pool-size", "2");
         CyclicBarrier together = new CyclicBarrier(2);
         ExecutorService threads = Executors.newFixedThreadPool(2);
         List<Future<LeadlineApp>> starting = new ArrayList<>();

@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|events|retention|startup|takeover|all|smoke> [--option value ...]}.
+ * The benchmark harness: {@code bench/run.sh <intake|catch-up|daily|read|page|oversize|events|pgbouncer|retention|startup|takeover|all|smoke> [--option value ...]}.
  * Prints a table: machine, workload, figure, limit, ratio.
  */
 public final class Bench {
@@ -79,6 +79,11 @@ public final class Bench {
         if (which.equals("events") || which.equals("all")) {
             EventsBenchmark.run(Options.integer(o, "clients", 16), Options.integer(o, "seconds", 20),
                     Options.integer(o, "leads", 10_000), Options.integer(o, "backlog", 100_000), table);
+        }
+        // Not in the smoke run (it needs Debian's pgbouncer and starts six services), nor in all (run it on its own).
+        if (which.equals("pgbouncer")) {
+            PgBouncerBenchmark.run(Options.integer(o, "clients", 32), Options.integer(o, "seconds", 20),
+                    Options.integer(o, "leads", 10_000), table);
         }
         if (which.equals("retention") || which.equals("all") || smoke) {
             RetentionBenchmark.run(Options.integer(o, "messages", smoke ? 2_000 : 1_000_000), Options.integer(o, "leads", smoke ? 100 : 10_000),

@@ -40,13 +40,13 @@ final class CatchUpBenchmark {
 
     static void run(int messages, int leads, int pageSize, int pgbenchSeconds, boolean install, Table table) throws Exception {
         try (StubKapso kapso = new StubKapso();
-             ServiceProcess service = ServiceProcess.start("catch-up", Map.of(
+             ServiceProcess service = ServiceProcess.start("catch-up", ServiceProcess.pools(16, 8, Map.of(
                      "ADMIN_TOKEN", ADMIN_TOKEN,
                      "KAPSO_API_BASE_URL", kapso.baseUrl(),
                      "CATCHUP_ON_START", "false",
                      "CATCHUP_PAGE_SIZE", String.valueOf(pageSize),
                      // one pass reads the whole window: no share to leave for other workspaces here
-                     "CATCHUP_MAX_PAGES_PER_RUN", String.valueOf(messages / pageSize + 2)), List.of("-Xmx256m"))) {
+                     "CATCHUP_MAX_PAGES_PER_RUN", String.valueOf(messages / pageSize + 2))), List.of("-Xmx256m"))) {
             String number = Seed.DEMO_PHONE_NUMBER_ID;
             long workspaceId = Seed.count(service, "SELECT id FROM workspace WHERE phone_number_id = '" + number + "'");
             String key = "bench-kapso-key-" + UUID.randomUUID();

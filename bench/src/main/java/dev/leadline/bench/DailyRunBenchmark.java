@@ -61,7 +61,8 @@ final class DailyRunBenchmark {
 
     /** The service of a daily run: summaries at this concurrency by this stub LLM, at most perMinute calls a minute. */
     private static ServiceProcess start(String name, StubLlm llm, int concurrency, int perMinute) throws Exception {
-        return ServiceProcess.start(name, Map.of(
+        // The main pool's size for a service before 8955727, whose lead-days used the main pool (now summaryDataSource).
+        return ServiceProcess.start(name, ServiceProcess.pools(Math.max(16, concurrency + 4), concurrency, Map.of(
                 "SUMMARIES_CONCURRENCY", String.valueOf(concurrency),
                 "SUMMARIES_PROGRESS_EVERY", "1000",
                 "LLM_API_KEY", StubLlm.KEY,
@@ -69,9 +70,7 @@ final class DailyRunBenchmark {
                 "LLM_MODEL", StubLlm.MODEL,
                 "LLM_MAX_REQUESTS_PER_MINUTE", String.valueOf(perMinute),
                 // a benchmark measures the LLM path: no lead-day goes offline for the daily budget
-                "LLM_DAILY_BUDGET_USD", "1000000",
-                // for a service before 8955727, whose lead-days used the main pool (now summaryDataSource)
-                "DB_POOL_SIZE", String.valueOf(Math.max(16, concurrency + 4))), List.of());
+                "LLM_DAILY_BUDGET_USD", "1000000")), List.of());
     }
 
     /** One day's run: its wall time against the ideal, and its CPU per lead-day (seeding and warm-up excluded). */

@@ -50,16 +50,21 @@ final class EventsBenchmark {
         }
     }
 
+    private static Map<String, String> plus(Map<String, String> env, String key, String value) {
+        Map<String, String> more = new java.util.HashMap<>(env);
+        more.put(key, value);
+        return more;
+    }
+
     /** The first two figures: intake with relaying on against off, and the event lag at half saturation. */
     static void intake(int clients, int seconds, int seededLeads, Table table) throws Exception {
         Saturation off;
-        try (ServiceProcess service = ServiceProcess.start("events-off", Map.of("DB_POOL_SIZE", String.valueOf(clients)), List.of())) {
+        try (ServiceProcess service = ServiceProcess.start("events-off", ServiceProcess.pools(clients, 8), List.of())) {
             off = saturation(service, clients, seconds, seededLeads, "off");
         }
+        Map<String, String> onEnv = ServiceProcess.pools(clients, 8, Map.of("EVENTS_ALLOW_PRIVATE_TARGETS", "true", "EVENTS_ALLOW_HTTP", "true"));
         try (Receiver receiver = Receiver.start(); KafkaBroker kafka = KafkaBroker.start(TOPIC, 6);
-             ServiceProcess service = ServiceProcess.start("events-on", Map.of("DB_POOL_SIZE", String.valueOf(clients),
-                     "EVENTS_KAFKA_BROKERS", kafka.bootstrap(), "EVENTS_ALLOW_PRIVATE_TARGETS", "true",
-                     "EVENTS_ALLOW_HTTP", "true"), List.of())) {
+             ServiceProcess service = ServiceProcess.start("events-on", plus(onEnv, "EVENTS_KAFKA_BROKERS", kafka.bootstrap()), List.of())) {
             subscribe(service, receiver.url());
             Saturation saturated = saturation(service, clients, seconds, seededLeads, "on");
             double on = saturated.messagesPerSecond();

@@ -40,7 +40,7 @@ final class IntakeBenchmark {
         // -Dbench.print-compilation=true: the service JVM logs each JIT compilation (its log, ServiceProcess.log), and
         // each half-saturation phase's bounds are printed in its uptime, to see what the JIT compiles late.
         boolean printCompilation = Boolean.getBoolean("bench.print-compilation");
-        try (ServiceProcess service = ServiceProcess.start("intake", Map.of("DB_POOL_SIZE", String.valueOf(clients)),
+        try (ServiceProcess service = ServiceProcess.start("intake", ServiceProcess.pools(clients, 8),
                 printCompilation ? List.of("-XX:+PrintCompilation") : List.of())) {
             long rssAfterStart = service.rssMiB();
             Seed.leads(service, seededLeads, Instant.now().toString());

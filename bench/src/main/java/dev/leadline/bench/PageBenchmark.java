@@ -96,7 +96,7 @@ final class PageBenchmark {
     }
 
     static void run(int leads, int notes, int runs, Table table) throws Exception {
-        try (ServiceProcess service = ServiceProcess.start("page", Map.of(), List.of())) {
+        try (ServiceProcess service = ServiceProcess.start("page", ServiceProcess.pools(ReadLimit.CLIENTS, 8), List.of())) {
             long[] seeded = ReadApiBenchmark.seed(service, leads, notes);
             long hot = seeded[1];
             long noteCount = Seed.count(service, "SELECT count(*) FROM note");

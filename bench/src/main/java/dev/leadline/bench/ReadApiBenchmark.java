@@ -38,7 +38,7 @@ final class ReadApiBenchmark {
         // BENCH_JFR=<file>: the service JVM records a JDK Flight Recorder profile of the saturation phase
         // there (jfr print --events jdk.ExecutionSample <file>); the fixed-rate phases run without it.
         String jfr = System.getenv("BENCH_JFR");
-        try (ServiceProcess service = ServiceProcess.start("read-api", Map.of(), List.of())) {
+        try (ServiceProcess service = ServiceProcess.start("read-api", ServiceProcess.pools(ReadLimit.CLIENTS, 8), List.of())) {
             long[] seeded = seed(service, leads, notes);
             long first = seeded[0];
             long hot = seeded[1];

@@ -6,7 +6,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -30,8 +29,7 @@ final class RetentionBenchmark {
     /** @param pauseMillis retention.batch-pause-ms; negative: the service's default */
     static void run(int messages, int leads, int deliveriesPerSecond, int seconds, int batchSize, int pauseMillis, Table table)
             throws Exception {
-        Map<String, String> env = new HashMap<>(Map.of(
-                "DB_POOL_SIZE", "16",
+        Map<String, String> env = ServiceProcess.pools(16, 8, Map.of(
                 "RETENTION_INTERVAL_SECONDS", "1",
                 "RETENTION_FIRST_RUN_DELAY_SECONDS", "1",
                 "RETENTION_BATCH_SIZE", String.valueOf(batchSize)));

@@ -102,6 +102,26 @@ public final class ServiceProcess implements AutoCloseable {
         return name;
     }
 
+    /** The intake pool the benchmarks were measured with, beside a main pool of its own size. */
+    static final int BENCH_INTAKE_POOL = 16;
+
+    /**
+     * A main pool of mainPool connections and the intake's 16, as measured before db.max-connections, and the
+     * budget that fits them beside the streamed query's default 4 and the daily run's summaryConcurrency + 1.
+     */
+    static Map<String, String> pools(int mainPool, int summaryConcurrency) {
+        return pools(mainPool, summaryConcurrency, Map.of());
+    }
+
+    /** The same, with the benchmark's other settings. */
+    static Map<String, String> pools(int mainPool, int summaryConcurrency, Map<String, String> others) {
+        Map<String, String> env = new HashMap<>(others);
+        env.put("DB_POOL_SIZE", String.valueOf(mainPool));
+        env.put("DB_INTAKE_POOL_SIZE", String.valueOf(BENCH_INTAKE_POOL));
+        env.put("DB_MAX_CONNECTIONS", String.valueOf(mainPool + BENCH_INTAKE_POOL + 4 + summaryConcurrency + 1));
+        return env;
+    }
+
     public static ServiceProcess start(String name, Map<String, String> env, List<String> jvmArgs) throws Exception {
         int port = freePort();
         int dbPort = freePort();
