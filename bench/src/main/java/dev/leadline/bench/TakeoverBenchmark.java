@@ -85,9 +85,6 @@ public final class TakeoverBenchmark {
             env.put("SUMMARIES_CRON_TIME_ZONE", "UTC");
             env.put("CATCHUP_SCHEDULED", "false");
             env.put("CATCHUP_ON_START", "false");
-            env.put("DB_POOL_SIZE", "8");
-            env.put("DB_INTAKE_POOL_SIZE", "8");
-            env.put("DB_STREAMING_POOL_SIZE", "8");
             env.put("LLM_API_KEY", StubLlm.KEY);
             env.put("LLM_BASE_URL", llm.baseUrl());
             env.put("LLM_MODEL", StubLlm.MODEL);
