@@ -54,7 +54,8 @@ class ConnectionBudgetTest {
 
         // The service itself: it does not start, and says why.
         Exception refused = assertThrows(Exception.class, () -> LeadlineApp.start(LeadlineApp.freshDataDir(),
-                Map.of("db.max-connections", "20", "summaries.enabled", "false", "catchup.on-start", "false")).close());
+                Map.of("db.max-connections", "20", "intake.group-commit-writers", "4", "summaries.enabled", "false",
+                        "catchup.on-start", "false")).close());
         Throwable cause = refused;
         while (cause.getCause() != null && !(cause instanceof IllegalArgumentException)) {
             cause = cause.getCause();
