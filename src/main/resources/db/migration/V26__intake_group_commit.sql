@@ -3,16 +3,24 @@
 -- item runs in a block of its own (a subtransaction): an item that fails (a lock wait past db.lock-timeout-ms, a
 -- deadlock, a concurrent merge) is rolled back alone and reported with its SQLSTATE, and its neighbours commit.
 -- A statement timeout is not caught: it fails the whole group, as it failed the one message before.
+-- p_lock_wait, when given, is how long each item of the group may wait for a lock (lock_timeout, for this
+-- transaction only): short, so that a lead another transaction holds does not hold up the whole group. The caller
+-- stores such an item again alone, with the pool's own lock timeout (p_lock_wait null). After the first such
+-- item the rest of the group waits 1 ms for any lock: a group of many messages to a held lead would otherwise
+-- wait p_lock_wait for each of them, and every delivery in it with them.
 -- The arrays are the items in the order the caller wants their locks taken; one row per item, by its index.
 CREATE FUNCTION intake_store_messages(p_workspace bigint[], p_phone text[], p_bsuid text[], p_parent_bsuid text[],
                                       p_username text[], p_name text[], p_conversation_id text[],
                                       p_conversation_status text[], p_wamid text[], p_direction text[], p_type text[],
                                       p_text text[], p_text_truncated boolean[], p_media_url text[],
                                       p_sent_at timestamptz[], p_sender_sent_at timestamptz[], p_source text[],
-                                      p_erasure_salt text)
+                                      p_erasure_salt text, p_lock_wait text)
 RETURNS TABLE (item integer, outcome text, sql_state text, error text)
 LANGUAGE plpgsql AS $$
 BEGIN
+    IF p_lock_wait IS NOT NULL THEN
+        PERFORM set_config('lock_timeout', p_lock_wait, true);
+    END IF;
     FOR i IN 1 .. coalesce(cardinality(p_wamid), 0) LOOP
         item := i;
         sql_state := NULL;
@@ -26,6 +34,9 @@ BEGIN
         EXCEPTION WHEN OTHERS THEN
             outcome := NULL;
             GET STACKED DIAGNOSTICS sql_state = RETURNED_SQLSTATE, error = MESSAGE_TEXT;
+            IF sql_state = '55P03' AND p_lock_wait IS NOT NULL THEN
+                PERFORM set_config('lock_timeout', '1ms', true);
+            END IF;
         END;
         RETURN NEXT;
     END LOOP;

@@ -40,10 +40,18 @@ import org.apache.camel.support.service.ServiceSupport;
  * answers each caller with its item's outcome ('stored', 'duplicates', 'erased'), or with its item's own failure as
  * an SQLException carrying PostgreSQL's SQLSTATE, which the routes answer as they answered it before (503: retry).
  * A failing item is rolled back alone (the statement runs each item in a subtransaction): its neighbours commit.
+ * In a group an item waits at most {@link #GROUP_LOCK_WAIT} for a lock, so that a lead another transaction holds
+ * does not hold up its neighbours; such an item is then stored again alone, on its caller's thread, waiting the
+ * pool's own db.lock-timeout-ms as every message did before group commit (503 if the lead is still held).
  */
 public final class MessageGroupCommit extends ServiceSupport {
 
     private static final String STATEMENT = "sql/intake/store-messages.sql";
+
+    /** How long an item in a group waits for a lock (PostgreSQL's lock_timeout syntax). */
+    static final String GROUP_LOCK_WAIT = "50ms";
+
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     /** The statement's array parameters, in its order: the item's field and the array's PostgreSQL type. */
     private static final List<Column> COLUMNS = List.of(
@@ -116,13 +124,16 @@ public final class MessageGroupCommit extends ServiceSupport {
         queue.add(pending);
         try {
             return pending.outcome().get(answerWithin.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            throw new SQLTimeoutException("no group commit within " + answerWithin.toMillis() + " ms", "57014");
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql && LOCK_NOT_AVAILABLE.equals(sql.getSQLState())) {
+                return storeAlone(pending);
+            }
             if (e.getCause() instanceof SQLException sql) {
                 throw sql;
             }
             throw new IllegalStateException("group commit failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new SQLTimeoutException("no group commit within " + answerWithin.toMillis() + " ms", "57014");
         } finally {
             waiting.decrementAndGet();
         }
@@ -171,13 +182,24 @@ public final class MessageGroupCommit extends ServiceSupport {
         }
     }
 
-    private void storeAndAnswer(List<Pending> group) {
-        group.sort(LOCK_ORDER);
+    /** The message alone, with the pool's own lock timeout: one its group could not lock in {@link #GROUP_LOCK_WAIT}. */
+    private String storeAlone(Pending pending) throws SQLException {
+        List<Answer> answers = store(List.of(pending), null);
+        Answer a = answers.get(0);
+        if (a.outcome() == null) {
+            throw new SQLException(a.error(), a.sqlState());
+        }
+        return a.outcome();
+    }
+
+    /** Stores the group in one statement and one transaction, committed on return; its answers by item. */
+    private List<Answer> store(List<Pending> group, String lockWait) throws SQLException {
         try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(statement)) {
             for (int col = 0; col < COLUMNS.size(); col++) {
                 ps.setArray(col + 1, COLUMNS.get(col).array(c, group));
             }
             ps.setString(COLUMNS.size() + 1, erasureSalt);
+            ps.setString(COLUMNS.size() + 2, lockWait);
             List<Answer> answers = new ArrayList<>(group.size());
             try (ResultSet rows = ps.executeQuery()) {
                 while (rows.next()) {
@@ -187,6 +209,14 @@ public final class MessageGroupCommit extends ServiceSupport {
             if (!c.getAutoCommit()) {
                 c.commit();
             }
+            return answers;
+        }
+    }
+
+    private void storeAndAnswer(List<Pending> group) {
+        group.sort(LOCK_ORDER);
+        try {
+            List<Answer> answers = store(group, GROUP_LOCK_WAIT);
             groupSizes.record(group.size());
             // Committed: now, and only now, each caller learns its outcome.
             for (Answer a : answers) {
