@@ -201,13 +201,11 @@ public final class MessageGroupCommit extends ServiceSupport {
             ps.setString(COLUMNS.size() + 1, erasureSalt);
             ps.setString(COLUMNS.size() + 2, lockWait);
             List<Answer> answers = new ArrayList<>(group.size());
+            // The intake pool autocommits: the statement is the transaction, committed when it has answered.
             try (ResultSet rows = ps.executeQuery()) {
                 while (rows.next()) {
                     answers.add(new Answer(rows.getInt(1) - 1, rows.getString(2), rows.getString(3), rows.getString(4)));
                 }
-            }
-            if (!c.getAutoCommit()) {
-                c.commit();
             }
             return answers;
         }
